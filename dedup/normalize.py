@@ -1,0 +1,284 @@
+"""Arabic orthographic normalization, for comparing text only.
+
+One tiny ``str -> str`` function per rule, tables and regexes compiled at
+import; :func:`normalize` composes them according to a
+:class:`NormalizeConfig`. Outputs of the tool always carry the original text:
+normalized text is only ever used to compare.
+
+Every rule is idempotent and so is their composition (tested with hypothesis).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "NormalizeConfig",
+    "normalize",
+    "tokens",
+    "nfkc",
+    "strip_tatweel",
+    "strip_diacritics",
+    "fold_alef",
+    "fold_persian",
+    "fold_alef_maksura",
+    "fold_teh_marbuta",
+    "fold_digits",
+    "fold_punctuation",
+    "collapse_whitespace",
+]
+
+TATWEEL = "\u0640"
+# Harakat, tanwin, shadda, sukun, maddah/hamza above/below marks (U+064B–U+065F)
+# and the superscript alef (U+0670); also Quranic annotation marks U+0610–U+061A
+# and U+06D6–U+06ED, which scraped text sometimes carries.
+_DIACRITICS_RE = re.compile("[\u064B-\u065F\u0670\u0610-\u061A\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]")
+_TATWEEL_RE = re.compile(TATWEEL)
+
+_ALEF_TABLE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا"})
+# Persian / Urdu letters used for Arabic ones (ی ک and their final/isolated
+# variants; ھ heh doachashmee; ۀ heh with yeh).
+_PERSIAN_TABLE = str.maketrans(
+    {"ی": "ي", "ې": "ي", "ۍ": "ي", "ے": "ي", "ک": "ك", "ڪ": "ك", "ھ": "ه", "ە": "ه", "ۀ": "ه", "ۃ": "ة"}
+)
+_MAKSURA_TABLE = str.maketrans({"ى": "ي"})
+_TEH_MARBUTA_TABLE = str.maketrans({"ة": "ه"})
+_DIGIT_TABLE = str.maketrans(
+    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
+)
+# Arabic punctuation to its Latin counterpart; typographic quotes to ".
+_PUNCT_TABLE = str.maketrans(
+    {
+        "،": ",",
+        "٬": ",",
+        "؛": ";",
+        "؟": "?",
+        "٪": "%",
+        "٫": ".",
+        "۔": ".",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‘": "'",
+        "’": "'",
+        "‹": '"',
+        "›": '"',
+    }
+)
+# Zero-width and bidi control characters: invisible, but they split words.
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_WS_RE = re.compile(r"\s+")
+# Tokens: runs of letters/digits (Unicode), after diacritics are gone.
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+def nfkc(text: str) -> str:
+    """Unicode NFKC: presentation forms (``ﻻ``) to base letters.
+
+    Example:
+        >>> nfkc("ﻻ")
+        'لا'
+    """
+    return unicodedata.normalize("NFKC", text)
+
+
+def strip_tatweel(text: str) -> str:
+    """Remove tatweel (kashida), the elongation stroke.
+
+    Example:
+        >>> strip_tatweel("الســـلام")
+        'السلام'
+    """
+    return _TATWEEL_RE.sub("", text)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove harakat, tanwin, shadda, sukun and the superscript alef.
+
+    Example:
+        >>> strip_diacritics("تُعدّ")
+        'تعد'
+    """
+    return _DIACRITICS_RE.sub("", text)
+
+
+def fold_alef(text: str) -> str:
+    """Fold hamza/madda alef forms (أ إ آ ٱ) to bare alef.
+
+    Example:
+        >>> fold_alef("إقرأ")
+        'اقرا'
+    """
+    return text.translate(_ALEF_TABLE)
+
+
+def fold_persian(text: str) -> str:
+    """Persian/Urdu letters used for Arabic ones: ی→ي, ک→ك, ھ→ه.
+
+    Example:
+        >>> fold_persian("کیم")
+        'كيم'
+    """
+    return text.translate(_PERSIAN_TABLE)
+
+
+def fold_alef_maksura(text: str) -> str:
+    """Alef maksura to ya (``الكورى`` → ``الكوري``).
+
+    Example:
+        >>> fold_alef_maksura("الشمالى")
+        'الشمالي'
+    """
+    return text.translate(_MAKSURA_TABLE)
+
+
+def fold_teh_marbuta(text: str) -> str:
+    """Teh marbuta to heh (``الخارجية`` → ``الخارجيه``), as many sites write it.
+
+    Example:
+        >>> fold_teh_marbuta("مدينة")
+        'مدينه'
+    """
+    return text.translate(_TEH_MARBUTA_TABLE)
+
+
+def fold_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits to ASCII digits.
+
+    Example:
+        >>> fold_digits("٢٠٢٤ و۱۲")
+        '2024 و12'
+    """
+    return text.translate(_DIGIT_TABLE)
+
+
+def fold_punctuation(text: str) -> str:
+    """Arabic punctuation and typographic quotes to their ASCII counterparts.
+
+    Example:
+        >>> fold_punctuation("قال، «نعم»؟")
+        'قال, "نعم"?'
+    """
+    return text.translate(_PUNCT_TABLE)
+
+
+def collapse_whitespace(text: str) -> str:
+    """Drop invisible controls, collapse whitespace runs to one space, strip.
+
+    Example:
+        >>> collapse_whitespace("  a\\n\\n b\u200f ")
+        'a b'
+    """
+    return _WS_RE.sub(" ", _INVISIBLE_RE.sub("", text)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizeConfig:
+    """Which rules :func:`normalize` applies. Defaults are the tuned values.
+
+    Attributes:
+        nfkc: Unicode NFKC first.
+        tatweel: Remove tatweel.
+        diacritics: Remove harakat and shadda.
+        alef: Fold alef forms to ``ا``.
+        persian: Fold ``ی ک`` to ``ي ك``.
+        alef_maksura: Fold ``ى`` to ``ي``.
+        teh_marbuta: Fold ``ة`` to ``ه``.
+        digits: Arabic-Indic and Persian digits to ASCII.
+        punctuation: Arabic punctuation to ASCII.
+        lowercase: Lowercase Latin script (mixed English text).
+        whitespace: Collapse whitespace.
+    """
+
+    nfkc: bool = True
+    tatweel: bool = True
+    diacritics: bool = True
+    alef: bool = True
+    persian: bool = True
+    alef_maksura: bool = True
+    teh_marbuta: bool = True
+    digits: bool = True
+    punctuation: bool = True
+    lowercase: bool = True
+    whitespace: bool = True
+
+    def __post_init__(self) -> None:
+        for name in self.__dataclass_fields__:
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"NormalizeConfig.{name} must be True or False, got {getattr(self, name)!r}")
+
+
+DEFAULT_CONFIG = NormalizeConfig()
+
+
+def normalize(text: str, cfg: NormalizeConfig = DEFAULT_CONFIG) -> str:
+    """Normalize Arabic text for comparison, composing the rules ``cfg`` enables.
+
+    Order matters for idempotence: NFKC can produce diacritics and tatweel from
+    presentation forms, so it runs first; folding runs after diacritics go.
+
+    Args:
+        text: Any Unicode string.
+        cfg: Which rules to apply.
+
+    Returns:
+        The normalized string; ``normalize(normalize(t)) == normalize(t)``.
+
+    Example:
+        >>> normalize("کیم جونج أون") == normalize("كيم جونج أون")
+        True
+        >>> normalize("الكورى الشمالى")
+        'الكوري الشمالي'
+    """
+    # A few exotic code points only settle after a second pass (NFKC or
+    # lowercasing can create a sequence another rule folds); iterate to a
+    # fixed point, which ordinary text reaches at once.
+    for _ in range(4):
+        out = _normalize_once(text, cfg)
+        if out == text:
+            break
+        text = out
+    return text
+
+
+def _normalize_once(text: str, cfg: NormalizeConfig) -> str:
+    if cfg.nfkc:
+        text = nfkc(text)
+    if cfg.tatweel:
+        text = strip_tatweel(text)
+    if cfg.diacritics:
+        text = strip_diacritics(text)
+    if cfg.persian:
+        text = fold_persian(text)
+    if cfg.alef:
+        text = fold_alef(text)
+    if cfg.alef_maksura:
+        text = fold_alef_maksura(text)
+    if cfg.teh_marbuta:
+        text = fold_teh_marbuta(text)
+    if cfg.digits:
+        text = fold_digits(text)
+    if cfg.punctuation:
+        text = fold_punctuation(text)
+    if cfg.lowercase:
+        text = text.lower()
+    if cfg.whitespace:
+        text = collapse_whitespace(text)
+    return text
+
+
+def tokens(text: str, cfg: NormalizeConfig = DEFAULT_CONFIG) -> list[str]:
+    """Normalized word tokens: letter/digit runs of the normalized text.
+
+    Unlike scikit-learn's default ``token_pattern``, diacritized words survive,
+    because diacritics are gone before tokenizing.
+
+    Example:
+        >>> tokens("كَتَبَ الوَلَدُ")
+        ['كتب', 'الولد']
+    """
+    return _TOKEN_RE.findall(normalize(text, cfg))
