@@ -1,0 +1,319 @@
+"""The near-duplicate engine: records in, verified clusters with canonicals out.
+
+Pipeline (one stage a module)::
+
+    normalize -> shingle -> boilerplate discount -> exact fast path
+      -> MinHash (batch, numpy) -> LSH candidates -> verify -> cluster -> canonical
+
+:class:`Deduplicator` follows scikit-learn: ``__init__`` stores the
+configuration; :meth:`Deduplicator.fit` validates, learns and sets the
+attributes ending in ``_``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Sequence
+
+import numpy as np
+
+from .cluster import agglomerate, components
+from .features import BoilerplateConfig, Corpus, pair_features, prepare
+from .lsh import CandidateStats, LSHConfig, candidate_pairs
+from .minhash import MinHashConfig, signatures
+from .normalize import NormalizeConfig
+from .progress import track
+from .record import Record
+from .shingle import ShingleBatch, ShingleConfig
+from .verify import DUP, NONE, VerifyConfig, classify
+
+__all__ = ["ClusterConfig", "DedupConfig", "Member", "Cluster", "Deduplicator", "canonical_key"]
+
+_FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    """How verified pairs become clusters (average linkage, see :mod:`dedup.cluster`).
+
+    Attributes:
+        linkage: Share of the pairs across two clusters that must verify
+            before they merge.
+        compatible_score: Every other pair across them must at least score
+            above this (copy or containment score) and share text
+            (``VerifyConfig.min_jaccard``): weakly similar, not contradicting.
+    """
+
+    linkage: float = 0.5
+    compatible_score: float = -0.5
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.linkage <= 1.0:
+            raise ValueError(f"ClusterConfig.linkage must be in (0, 1], got {self.linkage}")
+
+
+@dataclass(frozen=True, slots=True)
+class DedupConfig:
+    """All settings of the engine, nested; defaults are the tuned values.
+
+    Attributes:
+        normalize: Arabic normalization rules.
+        shingle: Word n-gram shingling.
+        minhash: Signature size and seed.
+        lsh: Banding threshold and overrides.
+        boilerplate: What counts as repeated boilerplate.
+        verify: The verdict on candidate pairs.
+        cluster: Linkage of the clustering.
+        prefer_sources: Sources whose articles are canonical first, in order
+            (the wire first is what an editor wants), e.g. ``("was",)``.
+    """
+
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    shingle: ShingleConfig = field(default_factory=ShingleConfig)
+    minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    lsh: LSHConfig = field(default_factory=LSHConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    prefer_sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.prefer_sources, str) or not all(isinstance(s, str) for s in self.prefer_sources):
+            raise ValueError("DedupConfig.prefer_sources must be a tuple of source names, e.g. ('was',)")
+
+    def to_dict(self) -> dict:
+        """Settings as a JSON-ready dict (what the report shows)."""
+        d = asdict(self)
+        b, r = self.lsh.params(self.minhash.num_perm)
+        d["lsh"]["bands_used"] = b
+        d["lsh"]["rows_used"] = r
+        d["prefer_sources"] = list(self.prefer_sources)
+        for k in ("chunk_values", "workers"):
+            d["minhash"].pop(k, None)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One non-canonical member of a cluster and its relation to the canonical."""
+
+    index: int
+    relation: str  # exact | dup | contained
+    similarity: float
+    signals: dict | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A canonical article and the copies of it."""
+
+    canonical: int
+    members: tuple[Member, ...]
+
+    @property
+    def size(self) -> int:
+        return 1 + len(self.members)
+
+
+def canonical_key(rec: Record, prefer_sources: Sequence[str] = ()) -> tuple:
+    """Sort key of the canonical policy: the smallest key is canonical.
+
+    Policy: a source listed in ``prefer_sources`` first (in list order); then
+    the earliest ``published`` (unknown dates last); then the most complete
+    text (longest); then the lowest id.
+
+    Example:
+        >>> a = Record(id="b", text="x" * 10); b = Record(id="a", text="x" * 10)
+        >>> sorted([a, b], key=canonical_key)[0].id
+        'a'
+    """
+    rank = prefer_sources.index(rec.source) if rec.source in prefer_sources else len(prefer_sources)
+    return (rank, rec.published or _FAR_FUTURE, -len(rec.text), rec.id)
+
+
+class Deduplicator:
+    """Find exact and near-duplicate articles, cluster them, pick canonicals.
+
+    Args:
+        config: A :class:`DedupConfig`.
+        progress: Show progress bars (on a terminal).
+
+    Attributes (after :meth:`fit`):
+        corpus_: The :class:`~dedup.features.Corpus` arrays.
+        clusters_: Clusters of two or more, largest first.
+        cluster_of_: For every record, the index of its cluster in
+            ``clusters_`` or -1.
+        candidates_: LSH banding statistics.
+        verified_: Number of candidate pairs that verified as ``dup`` or ``contained``.
+        exact_groups_: Number of groups of exact copies.
+
+    Example:
+        >>> recs = [Record(id=str(i), text="خبر عن افتتاح معرض الكتاب الدولي في الرياض اليوم بحضور كبير") for i in range(2)]
+        >>> d = Deduplicator().fit(recs)
+        >>> [(m.index, m.relation) for m in d.clusters_[0].members]
+        [(1, 'exact')]
+    """
+
+    def __init__(self, config: DedupConfig | None = None, progress: bool = False):
+        self.config = config
+        self.progress = progress
+
+    # -- stages -----------------------------------------------------------
+    def fit(self, records: Sequence[Record]) -> "Deduplicator":
+        cfg = self.config or DedupConfig()
+        if not isinstance(cfg, DedupConfig):
+            raise ValueError("Deduplicator(config=...) takes a DedupConfig; did you pass a dict?")
+        records = list(records)
+        ids = [r.id for r in records]
+        if len(set(ids)) != len(ids):
+            dupes = sorted(k for k, v in Counter(ids).items() if v > 1)[:5]
+            raise ValueError(f"record ids must be unique; repeated: {dupes}. The reader reports and skips repeats.")
+        self.config_ = cfg
+        self.records_ = records
+        n = len(records)
+        steps = iter(track(range(5), desc="dedup", total=5, enabled=self.progress, unit="stage"))
+        next(steps, None)
+        corpus = prepare(records, shingle_cfg=cfg.shingle, boilerplate_cfg=cfg.boilerplate,
+                         norm_cfg=cfg.normalize, rare_df=cfg.verify.rare_df, workers=cfg.minhash.workers)
+        self.corpus_ = corpus
+        next(steps, None)
+
+        # exact fast path: identical normalized bodies
+        groups: dict[bytes, list[int]] = {}
+        for i, k in enumerate(corpus.exact_keys):
+            if k:
+                groups.setdefault(k, []).append(i)
+        exact_groups = [g for g in groups.values() if len(g) > 1]
+        self.exact_groups_ = len(exact_groups)
+        rep = np.arange(n)
+        for g in exact_groups:
+            rep[g] = g[0]
+        is_rep = rep == np.arange(n)
+
+        # MinHash + LSH over representatives with shingles
+        active = is_rep & (corpus.shingles.sizes > 0)
+        act_idx = np.flatnonzero(active)
+        sub = _take(corpus.shingles, act_idx)
+        sig = signatures(sub, cfg.minhash)
+        b, r = cfg.lsh.params(cfg.minhash.num_perm)
+        pairs, stats = candidate_pairs(sig, np.ones(len(act_idx), bool), b, r, cfg.lsh.max_bucket)
+        pairs = act_idx[pairs] if len(pairs) else pairs
+        self.candidates_ = stats
+        next(steps, None)
+
+        # verify every candidate on the real sets
+        self._verdicts: dict[tuple[int, int], tuple | None] = {}
+        self._weak: dict[tuple[int, int], bool] = {}
+        edges: list[tuple[float, int, int]] = []
+        if len(pairs):
+            feats = pair_features(corpus, pairs[:, 0], pairs[:, 1])
+            for (a, b_), v in zip(pairs.tolist(), self._verdict_rows(feats)):
+                self._verdicts[(a, b_)] = v
+                if v is not None:
+                    edges.append((v[3], a, b_))
+        self.verified_ = len(edges)
+        for g in exact_groups:
+            for x in g[1:]:
+                self._verdicts[(g[0], x)] = ("exact", 1.0, None, math.inf)
+                edges.append((math.inf, g[0], x))
+        next(steps, None)
+
+        # cluster without chaining: average linkage over directly verified pairs
+        keys = [canonical_key(rec, cfg.prefer_sources) for rec in records]
+        by_comp: dict[int, list[tuple[float, int, int]]] = {}
+        comps = components(n, [(a, b_) for _, a, b_ in edges])
+        comp_of = {}
+        for ci, comp in enumerate(comps):
+            for x in comp:
+                comp_of[x] = ci
+        for e in edges:
+            by_comp.setdefault(comp_of[e[1]], []).append(e)
+        clusters: list[Cluster] = []
+        for ci, comp in enumerate(comps):
+            for group in agglomerate(comp, by_comp.get(ci, []), self._verified, linkage=cfg.cluster.linkage):
+                canon = min(group, key=lambda i: keys[i])
+                rest = sorted((i for i in group if i != canon), key=lambda i: keys[i])
+                self._verified([(canon, i) for i in rest])  # fill the cache in one batch
+                members = []
+                for i in rest:
+                    v = self._verdicts[_pair(canon, i)]
+                    if v is None:
+                        # verified only through other members: report the strongest of those links
+                        partners = [j for j in group if j != i]
+                        self._verified([(j, i) for j in partners])
+                        links = [(self._verdicts[_pair(j, i)], j) for j in partners]
+                        best = max(((w, j) for w, j in links if w is not None), key=lambda t: t[0][3])
+                        w, j = best
+                        signals = {**(w[2] or {}), "verified_via": records[j].id}
+                        members.append(Member(i, w[0], w[1], signals))
+                    else:
+                        members.append(Member(i, v[0], v[1], v[2]))
+                clusters.append(Cluster(canon, tuple(members)))
+        clusters.sort(key=lambda c: (-c.size, keys[c.canonical]))
+        self.clusters_ = clusters
+        cluster_of = np.full(n, -1, dtype=np.int64)
+        for ci, c in enumerate(clusters):
+            cluster_of[c.canonical] = ci
+            for m in c.members:
+                cluster_of[m.index] = ci
+        self.cluster_of_ = cluster_of
+        next(steps, None)
+        return self
+
+    def _verdict_rows(self, f) -> list[tuple | None]:
+        """``(relation, similarity, signals, strength)`` per pair, or None."""
+        verdict, sd, sc = classify(f, self.config_.verify)
+        weak = (np.maximum(sd, sc) > self.config_.cluster.compatible_score) & (f.jaccard >= self.config_.verify.min_jaccard)
+        for j in range(len(verdict)):
+            self._weak[_pair(int(f.left[j]), int(f.right[j]))] = bool(weak[j])
+        out: list[tuple | None] = []
+        for j in range(len(verdict)):
+            v = int(verdict[j])
+            if v == NONE:
+                out.append(None)
+                continue
+            signals = {**f.row(j), "dup_score": round(float(sd[j]), 3), "contained_score": round(float(sc[j]), 3)}
+            if v == DUP:
+                out.append(("dup", round(float(f.jaccard[j]), 4), signals, float(sd[j])))
+            else:
+                out.append(("contained", round(float(f.containment[j]), 4), signals, float(sc[j])))
+        return out
+
+    def _verified(self, pairs: Sequence[tuple[int, int]]) -> list[bool]:
+        """Whether each pair verifies, computing (in one batch) what is not cached."""
+        corpus = self.corpus_
+        todo = []
+        for a, b in pairs:
+            key = _pair(a, b)
+            if key in self._verdicts:
+                continue
+            ka = corpus.exact_keys[key[0]]
+            if ka and ka == corpus.exact_keys[key[1]]:
+                self._verdicts[key] = ("exact", 1.0, None, math.inf)
+            else:
+                todo.append(key)
+        todo = sorted(set(todo))
+        if todo:
+            arr = np.array(todo, dtype=np.int64)
+            rows = self._verdict_rows(pair_features(corpus, arr[:, 0], arr[:, 1]))
+            self._verdicts.update(zip(todo, rows))
+        out = []
+        for a, b in pairs:
+            key = _pair(a, b)
+            if self._verdicts[key] is not None:
+                out.append(2)
+            else:
+                out.append(1 if self._weak.get(key, False) else 0)
+        return out
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _take(batch: ShingleBatch, idx: np.ndarray) -> ShingleBatch:
+    """Sub-batch of the documents ``idx`` (in that order)."""
+    return ShingleBatch.from_arrays([batch.doc(int(i)) for i in idx])

@@ -1,0 +1,253 @@
+"""Corpus-level arrays the verifier and the related-article stage share.
+
+:func:`prepare` turns records into a :class:`Corpus`: normalized tokens as a
+:class:`~dedup.shingle.TokenBatch`, 3-gram shingle sets with boilerplate
+discounted, rare-word sets, a TF-IDF matrix (scikit-learn's
+``TfidfTransformer`` over counts built with numpy), and publication times.
+This is where the pipeline materializes: document frequencies and IDF need the
+whole corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from ._arrays import sorted_unique
+from .normalize import DEFAULT_CONFIG, NormalizeConfig, normalize, tokens
+from .record import Record
+from .shingle import ShingleBatch, ShingleConfig, TokenBatch, TokenHasher, shingles_from_tokens, token_batch
+from .verify import PairFeatures, intersections
+
+__all__ = ["BoilerplateConfig", "Corpus", "body_text", "prepare", "pair_features", "discount_boilerplate"]
+
+
+def body_text(rec: Record) -> str:
+    """The text compared for duplicates: the body, never a title stand-in.
+
+    Teasers and records whose body was empty (the reader put the title in
+    ``text``) have no body: they take part in teaser links, not in duplicates.
+
+    Example:
+        >>> body_text(Record(id="t", text="", title="عنوان", kind="teaser"))
+        ''
+    """
+    if rec.kind == "teaser":
+        return ""
+    if rec.raw and not str(rec.raw.get("text") or "").strip():
+        return ""
+    return rec.text
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateConfig:
+    """Which shingles count as boilerplate and are discounted.
+
+    A shingle is boilerplate for a source when at least ``source_share`` of
+    that source's documents (and at least ``min_docs`` of them) contain it:
+    site chrome, sign-offs, disclaimers. It is boilerplate everywhere when at
+    least ``global_share`` of all documents (and ``min_docs``) contain it.
+
+    Attributes:
+        source_share: Share of a source's documents.
+        global_share: Share of all documents.
+        min_docs: Never call a shingle boilerplate below this many documents
+            (a story syndicated to a dozen outlets is not boilerplate).
+    """
+
+    source_share: float = 0.05
+    global_share: float = 0.01
+    min_docs: int = 20
+
+    def __post_init__(self) -> None:
+        if not (0 < self.source_share <= 1 and 0 < self.global_share <= 1):
+            raise ValueError("BoilerplateConfig shares must be in (0, 1]")
+        if self.min_docs < 2:
+            raise ValueError("BoilerplateConfig.min_docs must be at least 2")
+
+
+def discount_boilerplate(batch: ShingleBatch, groups: np.ndarray, cfg: BoilerplateConfig) -> tuple[ShingleBatch, int]:
+    """Remove shingles that are boilerplate for their document's group (source).
+
+    Args:
+        batch: Shingle sets.
+        groups: ``int64`` group (source) index of every document.
+        cfg: Thresholds.
+
+    Returns:
+        The filtered batch and how many distinct boilerplate shingles were found.
+    """
+    if len(batch.values) == 0:
+        return batch, 0
+    docs = batch.doc_ids()
+    vals = batch.values.astype(np.uint64)
+    n_docs = len(batch)
+    # global document frequency (sets are unique per document)
+    order = np.argsort(vals, kind="stable")
+    sv = vals[order]
+    brk = np.flatnonzero(sv[1:] != sv[:-1]) + 1
+    starts = np.concatenate(([0], brk))
+    counts = np.diff(np.concatenate((starts, [len(sv)])))
+    df = np.empty(len(vals), dtype=np.int64)
+    df[order] = np.repeat(counts, counts)
+    bad = df >= max(cfg.min_docs, cfg.global_share * n_docs)
+    # per-source document frequency
+    g = groups[docs].astype(np.uint64)
+    key = (g << np.uint64(32)) | vals
+    order = np.argsort(key, kind="stable")
+    sk = key[order]
+    brk = np.flatnonzero(sk[1:] != sk[:-1]) + 1
+    starts = np.concatenate(([0], brk))
+    counts = np.diff(np.concatenate((starts, [len(sk)])))
+    sdf = np.empty(len(vals), dtype=np.int64)
+    sdf[order] = np.repeat(counts, counts)
+    group_sizes = np.bincount(groups, minlength=int(groups.max()) + 1 if len(groups) else 1)
+    need = np.maximum(cfg.min_docs, cfg.source_share * group_sizes[groups[docs]])
+    bad |= sdf >= need
+    n_bad = len(sorted_unique(vals[bad])) if bad.any() else 0
+    return batch.filter(~bad), n_bad
+
+
+@dataclass
+class Corpus:
+    """Everything the verifier needs about the records, as arrays.
+
+    Attributes:
+        records: The records, in input order (index = document number).
+        tokens: Normalized body tokens.
+        shingles: Body 3-gram sets after boilerplate discounting.
+        raw_shingle_sizes: 3-gram counts before discounting.
+        rare: Sets of each body's rare words.
+        tfidf: L2-normalized TF-IDF rows of the bodies (CSR).
+        published: Publication time as float seconds (NaN when unknown).
+        exact_keys: Hash of the normalized body ("" for no body).
+        title_tokens: Normalized title tokens.
+        boilerplate_shingles: Number of distinct boilerplate shingles found.
+    """
+
+    records: Sequence[Record]
+    tokens: TokenBatch
+    shingles: ShingleBatch
+    raw_shingle_sizes: np.ndarray
+    rare: ShingleBatch
+    tfidf: sp.csr_matrix
+    published: np.ndarray
+    exact_keys: list[bytes]
+    title_tokens: list[list[str]]
+    boilerplate_shingles: int = 0
+    sources: list[str] = field(default_factory=list)
+
+
+def _tokenize_chunk(args):
+    texts, cfg = args
+    return [tokens(t, cfg) if t else [] for t in texts]
+
+
+def tokenize_all(texts: Sequence[str], cfg: NormalizeConfig = DEFAULT_CONFIG, workers: int = 1) -> list[list[str]]:
+    """Tokenize many texts, over ``workers`` processes when the corpus is large."""
+    if workers <= 1 or len(texts) < 5000:
+        return _tokenize_chunk((texts, cfg))
+    size = (len(texts) + workers * 4 - 1) // (workers * 4)
+    chunks = [(texts[i : i + size], cfg) for i in range(0, len(texts), size)]
+    out: list[list[str]] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for part in pool.map(_tokenize_chunk, chunks):
+            out.extend(part)
+    return out
+
+
+def _set_batch(tb: TokenBatch, keep_token: np.ndarray | None = None) -> ShingleBatch:
+    """Per-document sets of (32-bit folded) token hashes, optionally filtered."""
+    docs = tb.doc_ids()
+    h = (tb.hashes >> np.uint64(32)).astype(np.uint64)
+    if keep_token is not None:
+        docs, h = docs[keep_token], h[keep_token]
+    key = sorted_unique((docs.astype(np.uint64) << np.uint64(32)) | h)
+    d = (key >> np.uint64(32)).astype(np.int64)
+    counts = np.bincount(d, minlength=len(tb))
+    offsets = np.zeros(len(tb) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return ShingleBatch((key & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets)
+
+
+def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleConfig(),
+            boilerplate_cfg: BoilerplateConfig = BoilerplateConfig(), norm_cfg: NormalizeConfig = DEFAULT_CONFIG,
+            rare_df: float = 0.001, workers: int = 1) -> Corpus:
+    """Build the :class:`Corpus` arrays for ``records``.
+
+    Example:
+        >>> c = prepare([Record(id="a", text="نص قصير جدا")])
+        >>> c.shingles.sizes.tolist()
+        [0]
+    """
+    bodies = [body_text(r) for r in records]
+    toks = tokenize_all(bodies, norm_cfg, workers)
+    hasher = TokenHasher(shingle_cfg.seed)
+    tb = token_batch(toks, hasher)
+    raw = shingles_from_tokens(tb, shingle_cfg)
+    sources = sorted({r.source or "" for r in records})
+    sidx = {s: i for i, s in enumerate(sources)}
+    groups = np.fromiter((sidx[r.source or ""] for r in records), dtype=np.int64, count=len(records))
+    shingles, n_bad = discount_boilerplate(raw, groups, boilerplate_cfg)
+
+    # document frequency of words -> rare words, and TF-IDF
+    n = len(records)
+    words = _set_batch(tb)
+    vocab = sorted_unique(words.values)
+    inverse = np.searchsorted(vocab, words.values)
+    df = np.bincount(inverse, minlength=len(vocab))
+    rare_limit = max(2, int(rare_df * n))
+    is_rare_word = df[inverse] <= rare_limit
+    rare = words.filter(is_rare_word)
+
+    folded = (tb.hashes >> np.uint64(32)).astype(np.uint32)
+    if len(vocab):
+        cols = np.searchsorted(vocab, folded)
+        counts = sp.csr_matrix((np.ones(len(cols), dtype=np.float64), (tb.doc_ids(), cols)), shape=(n, len(vocab)))
+        counts.sum_duplicates()
+        tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    else:
+        tfidf = sp.csr_matrix((n, 0))
+
+    published = np.array([r.published.timestamp() if r.published else np.nan for r in records], dtype=np.float64)
+    exact = [hashlib.blake2b(" ".join(t).encode("utf-8"), digest_size=16).digest() if len(t) >= shingle_cfg.min_tokens else b""
+             for t in toks]
+    titles = tokenize_all([r.title or "" for r in records], norm_cfg, 1)
+    return Corpus(records, tb, shingles, raw.sizes, rare, tfidf, published, exact, titles, n_bad, sources)
+
+
+def pair_features(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> PairFeatures:
+    """Exact signals for the pairs ``(left[k], right[k])``.
+
+    Example:
+        >>> c = prepare([Record(id=str(i), text="كلمة " * 20 + str(i)) for i in range(2)])
+        >>> round(float(pair_features(c, np.array([0]), np.array([1])).jaccard[0]), 2)
+        0.9
+    """
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    sizes = corpus.shingles.sizes
+    inter = intersections(corpus.shingles, left, right).astype(np.float64)
+    sa, sb = sizes[left].astype(np.float64), sizes[right].astype(np.float64)
+    union = sa + sb - inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jac = np.where(union > 0, inter / union, 0.0)
+        cont = np.where(np.minimum(sa, sb) > 0, inter / np.minimum(sa, sb), 0.0)
+        ratio = np.where(np.minimum(sa, sb) > 0, np.maximum(sa, sb) / np.minimum(sa, sb), np.inf)
+        rs = corpus.rare.sizes
+        ra, rb = rs[left].astype(np.float64), rs[right].astype(np.float64)
+        rinter = intersections(corpus.rare, left, right).astype(np.float64)
+        runion = ra + rb - rinter
+        rare = np.where(runion > 0, rinter / runion, np.nan)
+    if corpus.tfidf.shape[1]:
+        cos = np.asarray(corpus.tfidf[left].multiply(corpus.tfidf[right]).sum(axis=1)).ravel()
+    else:
+        cos = np.zeros(len(left))
+    days = np.abs(corpus.published[left] - corpus.published[right]) / 86400.0
+    return PairFeatures(left, right, jac, cont, cos, rare, days, ratio)
