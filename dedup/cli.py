@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 
 import click
 
 from . import __version__
+from .engine import DedupConfig, Deduplicator
 from .io import InputError, read_inputs
+from .lsh import LSHConfig
+from .minhash import MinHashConfig
 from .progress import progress_enabled
+from .report import build_report, dumps, report_text, write_canonical
+from .shingle import ShingleConfig
 
 
 def input_options(fn):
@@ -109,20 +113,117 @@ def segment_json(rec) -> dict:
     }
 
 
+def engine_options(fn):
+    """Engine settings shared by report, canonical and related."""
+
+    @click.option("--prefer-source", "prefer_source", default="", metavar="SRC,...",
+                  help="Comma-separated sources whose articles are canonical first (e.g. the wire: was).")
+    @click.option("--threshold", type=float, default=None, help="LSH Jaccard threshold (candidates only; verification decides).")
+    @click.option("--num-perm", type=int, default=None, help="MinHash permutations.")
+    @click.option("--bands", type=int, default=None, help="Override LSH bands (with --rows).")
+    @click.option("--rows", type=int, default=None, help="Override LSH rows per band (with --bands).")
+    @click.option("--ngram", type=int, default=None, help="Words per shingle.")
+    @click.option("--seed", type=int, default=None, help="MinHash seed.")
+    @functools.wraps(fn)
+    def wrapper(*args, prefer_source, threshold, num_perm, bands, rows, ngram, seed, **kwargs):
+        try:
+            kwargs["config"] = make_config(prefer_source=prefer_source, threshold=threshold, num_perm=num_perm,
+                                           bands=bands, rows=rows, ngram=ngram, seed=seed)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def make_config(*, prefer_source: str = "", threshold=None, num_perm=None, bands=None, rows=None, ngram=None,
+                seed=None) -> DedupConfig:
+    """A :class:`DedupConfig` from command-line values (None = default)."""
+    base = DedupConfig()
+    lsh = base.lsh
+    if threshold is not None or bands is not None or rows is not None:
+        lsh = LSHConfig(threshold=threshold if threshold is not None else lsh.threshold, bands=bands, rows=rows)
+    minhash = base.minhash
+    if num_perm is not None or seed is not None:
+        minhash = MinHashConfig(num_perm=num_perm or minhash.num_perm, seed=seed if seed is not None else minhash.seed)
+    shingle = base.shingle if ngram is None else ShingleConfig(ngram=ngram, min_tokens=max(ngram, base.shingle.min_tokens))
+    prefer = tuple(s.strip() for s in prefer_source.split(",") if s.strip())
+    cfg = DedupConfig(shingle=shingle, minhash=minhash, lsh=lsh, prefer_sources=prefer)
+    cfg.lsh.params(cfg.minhash.num_perm)  # validate overrides now
+    return cfg
+
+
+def _fit(result, config, quiet):
+    return Deduplicator(config, progress=progress_enabled(quiet)).fit(result.records)
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a terminal summary; json: the full report (schema in the README).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file instead of stdout.")
 @input_options
-def report(inputs, strict, quiet):
-    """Read INPUTS and report what was read.
+@engine_options
+def report(inputs, fmt, output, strict, quiet, config):
+    """Find duplicate clusters in INPUTS and report them.
+
+    INPUTS are JSON Lines / CSV record files, scraped pages (.txt) or
+    directories of them, or - for stdin. The report lists clusters (canonical
+    and members with their relation and similarity), unique articles, skipped
+    records and the settings used.
 
     Example:
 
-        dedup report samples/
+        dedup report ../shared/data/saudinewsnet.jsonl.gz --prefer-source was --format json -o report.json
     """
     result = _read(inputs, strict, quiet)
-    click.echo(result.summary_text())
-    if strict and result.issues:
-        sys.exit(1)
+    dd = _fit(result, config, quiet)
+    rep = build_report(result, dd, related_sections(dd, result))
+    text = dumps(rep) if fmt == "json" else report_text(rep) + "\n"
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        if not quiet:
+            click.echo(report_text(rep) if fmt == "json" else f"report written to {output}", err=True)
+    else:
+        click.get_text_stream("stdout").write(text)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="JSON Lines file of kept (canonical and unique) records, exactly as read.")
+@click.option("--dropped", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="JSON Lines file of dropped records with duplicate_of, relation, similarity "
+                   "[default: OUTPUT with .dropped.jsonl].")
+@input_options
+@engine_options
+def canonical(inputs, output, dropped, strict, quiet, config):
+    """Write the corpus with only canonical articles, and where the others went.
+
+    Every input record ends up in exactly one of the two files: kept records
+    unchanged, dropped ones with `duplicate_of`, `relation` (exact, dup,
+    contained) and `similarity` added.
+
+    Example:
+
+        dedup canonical corpus.jsonl.gz -o kept.jsonl --dropped dropped.jsonl
+    """
+    result = _read(inputs, strict, quiet)
+    dd = _fit(result, config, quiet)
+    if dropped is None:
+        base = output[:-6] if output.endswith(".jsonl") else output
+        dropped = base + ".dropped.jsonl"
+    with open(output, "w", encoding="utf-8") as kept_fh, open(dropped, "w", encoding="utf-8") as drop_fh:
+        n_kept, n_dropped = write_canonical(dd, kept_fh, drop_fh)
+    if not quiet:
+        click.echo(f"kept {n_kept} records in {output}; dropped {n_dropped} into {dropped}", err=True)
+
+
+def related_sections(dd, result) -> dict:
+    """Related-article sections of the report (filled in by the related stage)."""
+    return {}
 
 
 if __name__ == "__main__":  # pragma: no cover
