@@ -7,6 +7,7 @@ become :class:`click.ClickException` naming the file and line that failed.
 from __future__ import annotations
 
 import functools
+import sys
 import json
 
 import click
@@ -79,7 +80,7 @@ def segment(pages, fmt, strict, quiet):
         dedup segment ../shared/seeds/ --format jsonl
     """
     result = _read(pages, strict, quiet)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for rec in result.records:
         if fmt == "jsonl":
             out.write(json.dumps(segment_json(rec), ensure_ascii=False) + "\n")
@@ -187,7 +188,7 @@ def report(inputs, fmt, output, strict, quiet, config):
         if not quiet:
             click.echo(report_text(rep) if fmt == "json" else f"report written to {output}", err=True)
     else:
-        click.get_text_stream("stdout").write(text)
+        sys.stdout.write(text)
 
 
 @main.command()

@@ -25,6 +25,10 @@ from .record import Record
 from .shingle import ShingleBatch, ShingleConfig, TokenBatch, TokenHasher, shingles_from_tokens, token_batch
 from .verify import PairFeatures, intersections
 
+#: A word in at most this many documents is always rare, however small the corpus
+#: (in a few dozen documents, the words of a story told three times are its own).
+RARE_MIN_DOCS = 10
+
 __all__ = ["BoilerplateConfig", "Corpus", "body_text", "prepare", "pair_features", "discount_boilerplate"]
 
 
@@ -52,24 +56,29 @@ class BoilerplateConfig:
     A shingle is boilerplate for a source when at least ``source_share`` of
     that source's documents (and at least ``min_docs`` of them) contain it:
     site chrome, sign-offs, disclaimers. It is boilerplate everywhere when at
-    least ``global_share`` of all documents (and ``min_docs``) contain it.
+    least ``global_share`` of all documents (and at least ``global_min_docs``)
+    contain it: set phrases no copy is recognized by.
 
     Attributes:
         source_share: Share of a source's documents.
         global_share: Share of all documents.
-        min_docs: Never call a shingle boilerplate below this many documents
-            (a story syndicated to a dozen outlets is not boilerplate).
+        min_docs: Never call a shingle boilerplate for a source below this
+            many of its documents.
+        global_min_docs: Never call a shingle boilerplate corpus-wide below
+            this many documents: a story syndicated to dozens of outlets is
+            not boilerplate, however small the corpus.
     """
 
     source_share: float = 0.05
     global_share: float = 0.01
     min_docs: int = 20
+    global_min_docs: int = 200
 
     def __post_init__(self) -> None:
         if not (0 < self.source_share <= 1 and 0 < self.global_share <= 1):
             raise ValueError("BoilerplateConfig shares must be in (0, 1]")
-        if self.min_docs < 2:
-            raise ValueError("BoilerplateConfig.min_docs must be at least 2")
+        if self.min_docs < 2 or self.global_min_docs < 2:
+            raise ValueError("BoilerplateConfig.min_docs and global_min_docs must be at least 2")
 
 
 def discount_boilerplate(batch: ShingleBatch, groups: np.ndarray, cfg: BoilerplateConfig) -> tuple[ShingleBatch, int]:
@@ -96,7 +105,7 @@ def discount_boilerplate(batch: ShingleBatch, groups: np.ndarray, cfg: Boilerpla
     counts = np.diff(np.concatenate((starts, [len(sv)])))
     df = np.empty(len(vals), dtype=np.int64)
     df[order] = np.repeat(counts, counts)
-    bad = df >= max(cfg.min_docs, cfg.global_share * n_docs)
+    bad = df >= max(cfg.global_min_docs, cfg.global_share * n_docs)
     # per-source document frequency
     g = groups[docs].astype(np.uint64)
     key = (g << np.uint64(32)) | vals
@@ -202,7 +211,7 @@ def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleCo
     vocab = sorted_unique(words.values)
     inverse = np.searchsorted(vocab, words.values)
     df = np.bincount(inverse, minlength=len(vocab))
-    rare_limit = max(2, int(rare_df * n))
+    rare_limit = max(RARE_MIN_DOCS, int(rare_df * n))
     is_rare_word = df[inverse] <= rare_limit
     rare = words.filter(is_rare_word)
 

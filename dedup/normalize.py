@@ -245,6 +245,22 @@ def normalize(text: str, cfg: NormalizeConfig = DEFAULT_CONFIG) -> str:
         >>> normalize("الكورى الشمالى")
         'الكوري الشمالي'
     """
+    out = _normalize_once(text, cfg)
+    # Removing tatweel, invisible controls or diacritics can bring a letter and
+    # a combining mark together that NFKC then composes; and lowercasing can
+    # leave a non-NFKC sequence. Ordinary text is settled after one pass; the
+    # rare rest settles after one or two more.
+    for _ in range(3):
+        if not cfg.nfkc or unicodedata.is_normalized("NFKC", out):
+            break  # every other rule is idempotent on its own output
+        again = _normalize_once(out, cfg)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def _normalize_once(text: str, cfg: NormalizeConfig) -> str:
     if cfg.nfkc:
         text = nfkc(text)
     if cfg.tatweel:

@@ -102,6 +102,10 @@ class VerifyConfig:
         contained_weights: Weights of the containment score.
         contained_bias: Intercept of the containment score.
         min_jaccard: Floor: never a copy below this Jaccard, whatever the score.
+        min_rare: Floor: never a copy when the two bodies have rare words
+            (names, places, numbers) but share less than this share of them: a
+            templated item (the same cable to another country, the weather for
+            another city) swaps exactly those.
         min_containment: Floor: never ``contained`` below this containment.
         contained_ratio: A pair both scores accept is ``contained`` (not
             ``dup``) when the longer text is at least this many times the shorter.
@@ -115,6 +119,7 @@ class VerifyConfig:
     contained_weights: tuple[float, ...] = (1.10, 3.27, 1.63, 1.34, -1.25, 1.29)
     contained_bias: float = -4.11
     min_jaccard: float = 0.15
+    min_rare: float = 0.1
     min_containment: float = 0.4
     contained_ratio: float = 1.5
     max_days: float = 3.0
@@ -124,7 +129,7 @@ class VerifyConfig:
         for name in ("dup_weights", "contained_weights"):
             if len(getattr(self, name)) != len(SIGNALS):
                 raise ValueError(f"VerifyConfig.{name} needs {len(SIGNALS)} weights, one per signal {SIGNALS}")
-        for name in ("min_jaccard", "min_containment", "rare_df"):
+        for name in ("min_jaccard", "min_rare", "min_containment", "rare_df"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise ValueError(f"VerifyConfig.{name} must be between 0 and 1, got {v}")
@@ -184,7 +189,7 @@ def classify(f: "PairFeatures", cfg: VerifyConfig = VerifyConfig()) -> tuple[np.
         [1]
     """
     sd, sc = scores(f, cfg)
-    is_dup = (sd > 0) & (f.jaccard >= cfg.min_jaccard)
+    is_dup = (sd > 0) & (f.jaccard >= cfg.min_jaccard) & ~(np.nan_to_num(f.rare, nan=1.0) < cfg.min_rare)
     is_cont = (sc > 0) & (f.containment >= cfg.min_containment)
     as_cont = is_cont & (~is_dup | ((f.ratio >= cfg.contained_ratio) & (sc >= sd)))
     out = np.zeros(len(f.jaccard), dtype=np.int8)

@@ -1,0 +1,431 @@
+"""Related articles, story clusters and teaser links.
+
+Duplicates answer "is this the same text?"; this module answers "is this the
+same story?" and "which article does this teaser headline announce?".
+
+* :func:`tfidf_matrix`: TF-IDF (scikit-learn ``TfidfTransformer``) over the
+  normalized words of title + body, built from the corpus token hashes.
+* :func:`neighbour_pairs`: each article's nearest neighbours by cosine, by
+  chunked sparse products (never an all-pairs dense matrix), restricted to a
+  time window around ``published`` when both dates are known.
+* :class:`RelatedFinder`: verifies neighbour pairs as ``related`` (shared
+  rare words — names, places, numbers — and enough cosine; templated items
+  that only share wording are rejected), groups duplicate clusters and related
+  articles into stories without chaining, and resolves teasers.
+* Teaser links: a teaser (or headline-only record) links to the article whose
+  title (or lead sentence) it reproduces: every content word of the headline
+  must be found, spelling variants absorbed by character n-grams, so a
+  headline naming another official or another place is not linked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from ._arrays import sorted_unique
+from .cluster import agglomerate, components
+from .engine import Deduplicator, canonical_key
+from .features import pair_features
+from .normalize import tokens as norm_tokens
+from .shingle import TokenHasher, token_batch
+
+__all__ = ["RelatedConfig", "RelatedFinder", "tfidf_matrix", "neighbour_pairs", "headline_match"]
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedConfig:
+    """Settings of the related-article stage. Defaults are the tuned values.
+
+    A neighbour pair is related when its cosine reaches a bar that rises with
+    the time between the two: ``related_cosine + cosine_per_day * days``
+    (same-day reports of one event share less wording than a story and its
+    follow-up two days later must). The two numbers were fitted on labelled
+    pairs (logistic model on cosine and days, cross-validated) and rounded.
+
+    Attributes:
+        k: Nearest neighbours kept per article.
+        min_cosine: Lowest TF-IDF cosine considered at all.
+        related_cosine: Cosine bar for two articles published together (or undated).
+        cosine_per_day: How much the bar rises per day between them.
+        template_rare: Below this rare-word agreement, a pair published
+            ``template_days`` or more apart is a template (another day's
+            weather, another country's cable), never related.
+        template_days: See ``template_rare``.
+        window_days: Only pairs published within this many days (when both
+            dates are known); ``0`` turns the window off.
+        max_df: Words in more than this share of documents are ignored in the
+            neighbour search (they link everything to everything).
+        story_linkage: Share of cross pairs that must be related for two
+            groups to merge into one story.
+        teaser_min_score: Lowest headline match score for a teaser link.
+    """
+
+    k: int = 10
+    min_cosine: float = 0.15
+    related_cosine: float = 0.15
+    cosine_per_day: float = 0.29
+    template_rare: float = 0.15
+    template_days: float = 1.0
+    window_days: float = 3.0
+    max_df: float = 0.2
+    story_linkage: float = 0.5
+    teaser_min_score: float = 0.8
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise ValueError("RelatedConfig.k must be at least 1")
+        for name in ("min_cosine", "related_cosine", "cosine_per_day", "template_rare", "max_df",
+                     "story_linkage", "teaser_min_score"):
+            v = getattr(self, name)
+            if not 0.0 <= v <= 1.0:
+                raise ValueError(f"RelatedConfig.{name} must be between 0 and 1, got {v}")
+        if self.window_days < 0 or self.template_days < 0:
+            raise ValueError("RelatedConfig.window_days and template_days must be >= 0 (0 turns the window off)")
+
+
+def tfidf_from_batches(batches: Sequence, n: int, max_df: float = 1.0) -> sp.csr_matrix:
+    """TF-IDF rows over the summed word counts of several token batches of ``n`` documents.
+
+    Used to weigh title and body together from token hashes already computed.
+    """
+    folded = [(tb.hashes >> np.uint64(32)).astype(np.uint32) for tb in batches]
+    allv = np.concatenate(folded) if folded else np.empty(0, np.uint32)
+    if len(allv) == 0:
+        return sp.csr_matrix((n, 0))
+    vocab = sorted_unique(allv)
+    rows = np.concatenate([tb.doc_ids() for tb in batches])
+    cols = np.searchsorted(vocab, allv)
+    counts = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(vocab)))
+    counts.sum_duplicates()
+    if max_df < 1.0 and n > 1:
+        df = np.bincount(counts.indices, minlength=len(vocab))
+        keep = np.flatnonzero(df <= max(1, max_df * n))
+        counts = counts[:, keep]
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+
+
+def tfidf_matrix(token_lists: Sequence[Sequence[str]], max_df: float = 1.0, hasher: TokenHasher | None = None) -> sp.csr_matrix:
+    """L2-normalized TF-IDF rows (sublinear tf) over hashed words.
+
+    Built with numpy from token hashes and scikit-learn's ``TfidfTransformer``
+    (so no vocabulary dict of Python strings); words in more than ``max_df`` of
+    the documents are dropped.
+
+    Example:
+        >>> m = tfidf_matrix([["a", "b"], ["a", "c"], ["d"]])
+        >>> m.shape[0], round(float((m[0] @ m[1].T).toarray()[0, 0]), 2)
+        (3, 0.37)
+    """
+    tb = token_batch(token_lists, hasher or TokenHasher())
+    return tfidf_from_batches([tb], len(tb), max_df)
+
+
+def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min_cosine: float = 0.15,
+                    window_days: float = 3.0, active: np.ndarray | None = None, chunk: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` cosine neighbours of every active row, as unique pairs ``i < j``.
+
+    Chunked sparse products ``X[chunk] @ X.T``: memory is bounded by the chunk,
+    never an all-pairs dense matrix. Pairs further apart in time than
+    ``window_days`` (when both are dated) are dropped before ranking.
+
+    Returns:
+        ``(pairs, cosines)``: ``(m, 2)`` int64 array sorted, and their cosines.
+
+    Example:
+        >>> m = tfidf_matrix([["a", "b"], ["a", "b"], ["c"]])
+        >>> neighbour_pairs(m, np.array([np.nan] * 3))[0].tolist()
+        [[0, 1]]
+    """
+    n = x.shape[0]
+    if active is None:
+        active = np.ones(n, dtype=bool)
+    idx = np.flatnonzero(active & (np.diff(x.indptr) > 0))
+    if len(idx) < 2:
+        return np.empty((0, 2), np.int64), np.empty(0)
+    xa = x[idx]
+    xt = xa.T.tocsr()
+    pub = published[idx]
+    found: dict[int, float] = {}
+    for s in range(0, len(idx), chunk):
+        block = (xa[s : s + chunk] @ xt).tocoo()
+        r, c, v = block.row + s, block.col, block.data
+        keep = (r != c) & (v >= min_cosine)
+        if window_days > 0:
+            dt = np.abs(pub[r] - pub[c]) / 86400.0
+            keep &= ~(dt > window_days)  # NaN (undated) passes
+        r, c, v = r[keep], c[keep], v[keep]
+        if len(r) == 0:
+            continue
+        # top-k per row: sort by row, then cosine descending, then column
+        order = np.lexsort((c, -v, r))
+        r, c, v = r[order], c[order], v[order]
+        first = np.searchsorted(r, r, side="left")
+        rank = np.arange(len(r)) - first
+        sel = rank < k
+        for a, b, w in zip(idx[r[sel]].tolist(), idx[c[sel]].tolist(), v[sel].tolist()):
+            key = a * n + b if a < b else b * n + a
+            found[key] = w
+    if not found:
+        return np.empty((0, 2), np.int64), np.empty(0)
+    keys = np.array(sorted(found), dtype=np.int64)
+    return np.stack([keys // n, keys % n], axis=1), np.array([found[int(k_)] for k_ in keys])
+
+
+_STOP = frozenset(norm_tokens(
+    "في من على الى إلى عن مع ان أن إن او أو ثم قد لا لم لن ما هذا هذه ذلك التي الذي الذين كما بعد قبل "
+    "خلال بين حول عند منذ كل غير بعض هو هي هم نحو ضد دون لدى حتى اليوم امس أمس و ب ل ف ك يا بـ لـ"
+))
+
+
+def _char_grams(tok: str, n: int = 3) -> set[str]:
+    t = f"<{tok}>"
+    return {t[i : i + n] for i in range(max(1, len(t) - n + 1))}
+
+
+def _token_match(a: str, b: str) -> float:
+    """Similarity of two normalized words: 1 when equal, char-trigram Dice otherwise.
+
+    Absorbs transliteration and clitic variants (جونغ/جونج, روسيا/لروسيا).
+    """
+    if a == b:
+        return 1.0
+    ga, gb = _char_grams(a), _char_grams(b)
+    return 2 * len(ga & gb) / (len(ga) + len(gb))
+
+
+def headline_match(headline: str, target: str, word_match: float = 0.6) -> float:
+    """How completely ``target`` reproduces the content words of ``headline``.
+
+    The share of the headline's content words (stop words ignored) found in
+    the target, a word counting as found when some target word matches it
+    closely (equal, or character-trigram Dice ≥ ``word_match``). A headline
+    that names another official, place or number leaves that word unmatched.
+
+    Example:
+        >>> headline_match("زعيم كوريا الشمالية يزور موسكو", "زعيم كوريا الشماليه يزور موسكو اليوم")
+        1.0
+        >>> headline_match("سيف بن زايد يلتقي في موسكو المدعي العام الروسي",
+        ...                "سيف بن زايد يلتقي وزير الداخلية الروسي في موسكو") < 0.8
+        True
+    """
+    h = [t for t in norm_tokens(headline) if t not in _STOP]
+    tt = [t for t in norm_tokens(target) if t not in _STOP]
+    if not h or not tt:
+        return 0.0
+    found = 0
+    for w in h:
+        best = max(_token_match(w, v) for v in tt)
+        if best >= word_match:
+            found += 1
+    return found / len(h)
+
+
+def _lead(text: str, words: int = 40) -> str:
+    """The lead of a body: its first sentence, at most ``words`` words."""
+    first = text.strip().split("\n", 1)[0]
+    for stop in (".", "؟", "!"):
+        pos = first.find(stop)
+        if pos > 0:
+            first = first[: pos + 1]
+            break
+    return " ".join(first.split()[:words])
+
+
+class RelatedFinder:
+    """Related pairs, story clusters and teaser links over a fitted :class:`Deduplicator`.
+
+    Args:
+        config: A :class:`RelatedConfig`.
+
+    Attributes (after :meth:`fit`):
+        pairs_: ``(m, 2)`` related pairs (record indices, ``i < j``).
+        cosines_: Cosine of each related pair.
+        stories_: Story clusters: lists of record indices (two or more).
+        teaser_links_: ``(teaser, article or None, score)`` per teaser.
+
+    Example:
+        >>> from dedup.record import Record
+        >>> from dedup.engine import Deduplicator
+        >>> recs = [Record(id="a", text="مطر غزير في جدة", title="أمطار جدة"),
+        ...         Record(id="t", text="", title="أمطار جدة", kind="teaser")]
+        >>> rf = RelatedFinder().fit(Deduplicator().fit(recs))
+        >>> rf.teaser_links_
+        [(1, 0, 1.0)]
+    """
+
+    def __init__(self, config: RelatedConfig | None = None):
+        self.config = config
+
+    def fit(self, dedup: Deduplicator) -> "RelatedFinder":
+        cfg = self.config or RelatedConfig()
+        if not isinstance(cfg, RelatedConfig):
+            raise ValueError("RelatedFinder(config=...) takes a RelatedConfig")
+        self.config_ = cfg
+        recs = dedup.records_
+        corpus = dedup.corpus_
+        n = len(recs)
+        has_body = corpus.tokens.sizes > 0
+        hasher = TokenHasher(dedup.config_.shingle.seed)
+        titles = token_batch([corpus.title_tokens[i] if has_body[i] else [] for i in range(n)], hasher)
+        x = tfidf_from_batches([corpus.tokens, titles], n, max_df=cfg.max_df)
+        self.tfidf_ = x
+        pairs, cos = neighbour_pairs(x, corpus.published, k=cfg.k, min_cosine=cfg.min_cosine,
+                                     window_days=cfg.window_days, active=has_body)
+        keep = np.zeros(len(pairs), dtype=bool)
+        if len(pairs):
+            f = pair_features(corpus, pairs[:, 0], pairs[:, 1])
+            rare = np.nan_to_num(f.rare, nan=0.0)
+            days = np.nan_to_num(f.days, nan=0.0)
+            template = (rare < cfg.template_rare) & (days >= cfg.template_days)
+            keep = ~template & (cos >= cfg.related_cosine + cfg.cosine_per_day * np.minimum(days, cfg.window_days or 3.0))
+        # pairs inside one duplicate cluster are duplicates, not "related"
+        co = dedup.cluster_of_
+        if len(pairs):
+            same_dup = (co[pairs[:, 0]] >= 0) & (co[pairs[:, 0]] == co[pairs[:, 1]])
+            keep &= ~same_dup
+        self.pairs_ = pairs[keep]
+        self.cosines_ = cos[keep]
+        self._related = {(int(a), int(b)) for a, b in self.pairs_.tolist()}
+        self.stories_ = self._stories(dedup)
+        self.teaser_links_ = self._teasers(dedup)
+        return self
+
+    # -- stories ----------------------------------------------------------
+    def _stories(self, dedup: Deduplicator) -> list[list[int]]:
+        """Duplicate clusters enter as one unit; units merge by average linkage."""
+        n = len(dedup.records_)
+        co = dedup.cluster_of_
+        unit = np.where(co >= 0, n + co, np.arange(n))
+        members: dict[int, list[int]] = {}
+        for i, u in enumerate(unit.tolist()):
+            members.setdefault(u, []).append(i)
+        ulist = sorted(members)
+        upos = {u: k for k, u in enumerate(ulist)}
+        edges = []
+        for (a, b), w in zip(self.pairs_.tolist(), self.cosines_.tolist()):
+            ua, ub = upos[int(unit[a])], upos[int(unit[b])]
+            if ua != ub:
+                edges.append((w, min(ua, ub), max(ua, ub)))
+        related_units = {(e[1], e[2]) for e in edges}
+
+        def level(ps):
+            return [2 if (min(p), max(p)) in related_units else 1 if self._compatible(ulist[p[0]], ulist[p[1]], members) else 0
+                    for p in ps]
+
+        stories = []
+        by_comp: dict[int, list] = {}
+        comps = components(len(ulist), [(e[1], e[2]) for e in edges])
+        comp_of = {x: ci for ci, comp in enumerate(comps) for x in comp}
+        for e in edges:
+            by_comp.setdefault(comp_of[e[1]], []).append(e)
+        for ci, comp in enumerate(comps):
+            for group in agglomerate(comp, by_comp.get(ci, []), level, linkage=self.config_.story_linkage):
+                docs = sorted(i for g in group for i in members[ulist[g]])
+                stories.append(docs)
+        keys = [canonical_key(r) for r in dedup.records_]
+        stories.sort(key=lambda s: (-len(s), min(keys[i] for i in s)))
+        return stories
+
+    def _compatible(self, ua: int, ub: int, members: dict[int, list[int]]) -> bool:
+        """Two units share some vocabulary (cosine of their first members above the floor)."""
+        a, b = members[ua][0], members[ub][0]
+        x = self.tfidf_
+        return float(x[a].multiply(x[b]).sum()) >= self.config_.min_cosine
+
+    # -- teasers ------------------------------------------------------------
+    def _teasers(self, dedup: Deduplicator) -> list[tuple[int, int | None, float]]:
+        recs = dedup.records_
+        corpus = dedup.corpus_
+        cfg = self.config_
+        has_body = corpus.tokens.sizes > 0
+        articles = np.flatnonzero(has_body)
+        teasers = [i for i, r in enumerate(recs) if not has_body[i] and (r.title or r.text).strip()]
+        if not teasers:
+            return []
+        # exact title index
+        by_title: dict[tuple, list[int]] = {}
+        for i in articles.tolist():
+            t = tuple(corpus.title_tokens[i])
+            if t:
+                by_title.setdefault(t, []).append(i)
+        # char n-gram TF-IDF over titles and leads, to shortlist fuzzy candidates
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from .normalize import normalize
+
+        targets = [normalize((recs[i].title or "") + " " + _lead(recs[i].text)) for i in articles.tolist()]
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, dtype=np.float32)
+        tmat = vec.fit_transform(targets) if targets else None
+        keys = [canonical_key(r) for r in recs]
+        out = []
+        for t in teasers:
+            head = recs[t].title or recs[t].text
+            ht = tuple(norm_tokens(head))
+            exact = by_title.get(ht)
+            if exact:
+                same_page = [i for i in exact if recs[i].page is not None and recs[i].page == recs[t].page]
+                best = min(same_page or exact, key=lambda i: keys[i])
+                out.append((t, best, 1.0))
+                continue
+            if tmat is None or tmat.shape[1] == 0:
+                out.append((t, None, 0.0))
+                continue
+            q = vec.transform([normalize(head)])
+            sims = (tmat @ q.T).toarray().ravel()
+            top = np.argsort(-sims, kind="stable")[:5]
+            best, best_score = None, 0.0
+            for j in top.tolist():
+                if sims[j] <= 0:
+                    break
+                i = int(articles[j])
+                score = max(headline_match(head, recs[i].title or ""), headline_match(head, _lead(recs[i].text)))
+                # both directions for titles: the article title must not add a different event
+                if recs[i].title:
+                    back = headline_match(recs[i].title, head)
+                    score = min(score, max(back, score if len(ht) < 4 else back))
+                if score > best_score or (score == best_score and best is not None and keys[i] < keys[best]):
+                    best, best_score = i, score
+            if best is not None and best_score >= cfg.teaser_min_score:
+                out.append((t, best, round(best_score, 4)))
+            else:
+                out.append((t, None, round(best_score, 4)))
+        return out
+
+    def related_to(self, dedup: Deduplicator, index: int) -> list[tuple[int, float, str]]:
+        """Articles related to record ``index``, best first: ``(index, score, relation)``.
+
+        Its duplicate-cluster mates come with their relation (``exact``,
+        ``dup``, ``contained``, ``canonical``) and similarity, related pairs as
+        ``related`` with their cosine, other members of its story as ``story``
+        with their cosine, and articles its teaser links to as ``teaser``.
+        """
+        out: dict[int, tuple[float, str]] = {}
+        ci = int(dedup.cluster_of_[index])
+        if ci >= 0:
+            c = dedup.clusters_[ci]
+            rel = {m.index: (m.similarity, m.relation) for m in c.members}
+            for j in [c.canonical] + [m.index for m in c.members]:
+                if j != index:
+                    out[j] = rel.get(j, (1.0, "canonical"))
+        x = self.tfidf_
+        for (a, b), w in zip(self.pairs_.tolist(), self.cosines_.tolist()):
+            if index in (a, b):
+                j = b if a == index else a
+                out.setdefault(j, (round(w, 4), "related"))
+        for story in self.stories_:
+            if index in story:
+                for j in story:
+                    if j != index and j not in out:
+                        w = float(x[index].multiply(x[j]).sum()) if x.shape[1] else 0.0
+                        out[j] = (round(w, 4), "story")
+        for t, art, score in self.teaser_links_:
+            if t == index and art is not None:
+                out.setdefault(art, (score, "teaser"))
+            elif art == index:
+                out.setdefault(t, (score, "teaser"))
+        ids = dedup.records_
+        return sorted(((j, s_, r) for j, (s_, r) in out.items()), key=lambda t: (-t[1], ids[t[0]].id))
