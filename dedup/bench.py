@@ -1140,9 +1140,14 @@ def _scale_case(n: int) -> Callable[[CaseContext], dict]:
     return run
 
 
-def case_peer_datasketch(ctx: CaseContext) -> dict:
-    """What a user writes first: datasketch MinHash + MinHashLSH at 0.3 over word 3-grams, exact-Jaccard check."""
+def case_peer_datasketch(ctx: CaseContext, normalized: bool = False) -> dict:
+    """What a user writes first: datasketch MinHash + MinHashLSH at 0.3 over word 3-grams, exact-Jaccard check.
+
+    ``normalized``: word 3-grams of :func:`dedup.normalize.tokens` instead of ``text.split()``.
+    """
     from datasketch import MinHash, MinHashLSH
+
+    from .normalize import tokens as norm_tokens
 
     from .cluster import UnionFind
     from .io import read_inputs
@@ -1158,7 +1163,7 @@ def case_peer_datasketch(ctx: CaseContext) -> dict:
     lsh = MinHashLSH(threshold=0.3, num_perm=128)
     with lsh.insertion_session() as session:
         for i, r in enumerate(track(recs, desc="datasketch", total=len(recs), enabled=ctx.progress, unit="art")):
-            w = r.text.split()
+            w = norm_tokens(r.text) if normalized else r.text.split()
             s = {" ".join(w[k : k + 3]) for k in range(len(w) - 2)}
             sets.append(s)
             m = None
@@ -1191,7 +1196,8 @@ def case_peer_datasketch(ctx: CaseContext) -> dict:
     scores = score_labels(labels, {"dup": same, "same_story": same}, known)
     return {"articles": len(recs), "input_bytes": json_bytes(map(Path, paths)), "wall_s": t3 - t0,
             "phases": {"read_s": round(t1 - t0, 3), "minhash_insert_s": round(t2 - t1, 3), "query_verify_s": round(t3 - t2, 3)},
-            "peer": "datasketch MinHash.update_batch + MinHashLSH(threshold=0.3, num_perm=128), word 3-grams of text.split(), "
+            "peer": "datasketch MinHash.update_batch + MinHashLSH(threshold=0.3, num_perm=128), word 3-grams of "
+                    + ("dedup.normalize.tokens(text)" if normalized else "text.split()") + ", "
                     "exact Jaccard >= 0.3 on every candidate, union-find clusters",
             "candidates": n_cand, "verified_pairs": n_ver, "clusters": int((counts > 1).sum()),
             "quality": {k: v for k, v in scores.items() if k in PROTOCOLS}, "errors": scores["errors"]}
@@ -1264,8 +1270,12 @@ CASES: tuple[Case, ...] = (
     Case("speed", ("full",), "dedup report's library path on SaudiNewsNet + ANT", (SNN, ANT), case_speed),
     Case("peer_datasketch", ("full",), "datasketch MinHashLSH 0.3 + exact Jaccard check, same protocol",
          (SNN, ANT, DEV_PAIRS), case_peer_datasketch),
+    Case("peer_datasketch_norm", ("full",), "the datasketch baseline over normalized tokens (dedup.normalize)",
+         (SNN, ANT, DEV_PAIRS), lambda ctx: case_peer_datasketch(ctx, normalized=True)),
     Case("peer_tfidf", ("full",), "plain TF-IDF cosine same-story baseline", (SNN, ANT, DEV_PAIRS), case_peer_tfidf),
     Case("peer_text_dedup", ("full",), "text-dedup MinHash", (SNN, ANT, DEV_PAIRS), case_peer_text_dedup),
+    Case("scale_125k", ("full",), "125,000 generated articles (real sentences, planted copies)", (SNN, ANT),
+         _scale_case(125_000), _scale_generate(125_000)),
     Case("scale_250k", ("full",), "250,000 generated articles (real sentences, planted copies)", (SNN, ANT),
          _scale_case(250_000), _scale_generate(250_000)),
     Case("scale_1m", ("full",), "1,000,000 generated articles (real sentences, planted copies)", (SNN, ANT),
@@ -1280,7 +1290,7 @@ def select_cases(suite: str, names: Sequence[str] = ()) -> list[Case]:
 
     Example:
         >>> [c.name for c in select_cases("full", ["scale"])]
-        ['scale_250k', 'scale_1m']
+        ['scale_125k', 'scale_250k', 'scale_1m']
     """
     pool = [c for c in CASES if suite in c.suites] if not names else list(CASES)
     if not names:

@@ -18,6 +18,8 @@ from .io import InputError, read_inputs
 from .lsh import LSHConfig
 from .minhash import MinHashConfig
 from .progress import progress_enabled
+from .related import RelatedFinder
+from .related import related_sections as _related_sections
 from .report import build_report, dumps, report_text, write_canonical
 from .shingle import ShingleConfig
 
@@ -222,9 +224,49 @@ def canonical(inputs, output, dropped, strict, quiet, config):
         click.echo(f"kept {n_kept} records in {output}; dropped {n_dropped} into {dropped}", err=True)
 
 
-def related_sections(dd, result) -> dict:
-    """Related-article sections of the report (filled in by the related stage)."""
-    return {}
+def related_sections(dd, result=None) -> dict:
+    """Related-article sections of the report: related pairs, stories, teaser links."""
+    return _related_sections(dd)
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("-i", "--input", "inputs", multiple=True, required=True, type=click.Path(allow_dash=True),
+              help="Input file or directory (repeat for several).")
+@click.option("-n", "--limit", type=int, default=20, show_default=True, help="Show at most this many articles.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@input_options
+@engine_options
+def related(article_id, inputs, limit, fmt, strict, quiet, config):
+    """Show the articles related to ARTICLE_ID, best first, with scores.
+
+    Lists its copies (exact, dup, contained, with similarity), related
+    articles (TF-IDF cosine), the rest of its story, and teaser links.
+
+    Example:
+
+        dedup related snn-2015-07-21-0000 -i ../shared/data/saudinewsnet.jsonl.gz
+    """
+    result = _read(inputs, strict, quiet)
+    dd = _fit(result, config, quiet)
+    index = {r.id: i for i, r in enumerate(dd.records_)}
+    if article_id not in index:
+        close = sorted(k for k in index if article_id in k)[:5]
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise click.ClickException(f"no article with id {article_id!r} in the inputs.{hint}")
+    rf = RelatedFinder().fit(dd)
+    rows = rf.related_to(dd, index[article_id])[:limit]
+    recs = dd.records_
+    if fmt == "json":
+        sys.stdout.write(json.dumps([{"id": recs[j].id, "relation": rel, "score": sc, "source": recs[j].source,
+                                       "title": recs[j].title} for j, sc, rel in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    me = recs[index[article_id]]
+    sys.stdout.write(f"{me.id}  {me.title or ''}\n")
+    if not rows:
+        sys.stdout.write("  (nothing related found)\n")
+    for j, sc, rel in rows:
+        sys.stdout.write(f"  {sc:6.3f}  {rel:<10} {recs[j].id:<28} {recs[j].source or '':<14} {recs[j].title or ''}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

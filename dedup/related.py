@@ -125,13 +125,36 @@ def tfidf_matrix(token_lists: Sequence[Sequence[str]], max_df: float = 1.0, hash
     return tfidf_from_batches([tb], len(tb), max_df)
 
 
+def prune_rows(x: sp.csr_matrix, top: int) -> sp.csr_matrix:
+    """Keep the ``top`` heaviest entries of every row (for the neighbour search only).
+
+    Example:
+        >>> prune_rows(sp.csr_matrix(np.array([[0.1, 0.5, 0.3]])), 2).toarray().tolist()
+        [[0.0, 0.5, 0.3]]
+    """
+    x = x.tocsr()
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    order = np.lexsort((x.indices, -x.data, rows))
+    first = x.indptr[rows[order]]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first
+    keep = rank < top
+    out = sp.csr_matrix((x.data[keep], x.indices[keep], np.concatenate(([0], np.cumsum(np.bincount(rows[keep], minlength=x.shape[0]))))),
+                        shape=x.shape)
+    return out
+
+
 def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min_cosine: float = 0.15,
-                    window_days: float = 3.0, active: np.ndarray | None = None, chunk: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+                    window_days: float = 3.0, active: np.ndarray | None = None, chunk: int = 2000,
+                    prune: int = 40) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` cosine neighbours of every active row, as unique pairs ``i < j``.
 
     Chunked sparse products ``X[chunk] @ X.T``: memory is bounded by the chunk,
-    never an all-pairs dense matrix. Pairs further apart in time than
-    ``window_days`` (when both are dated) are dropped before ranking.
+    never an all-pairs dense matrix. The search runs on rows pruned to their
+    ``prune`` heaviest words (a short text keeps all of its words); the
+    cosine of every pair found is then computed on the full rows. Pairs further
+    apart in time than ``window_days`` (when both are dated) are dropped before
+    ranking.
 
     Returns:
         ``(pairs, cosines)``: ``(m, 2)`` int64 array sorted, and their cosines.
@@ -147,14 +170,15 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
     idx = np.flatnonzero(active & (np.diff(x.indptr) > 0))
     if len(idx) < 2:
         return np.empty((0, 2), np.int64), np.empty(0)
-    xa = x[idx]
+    full = x[idx]
+    xa = prune_rows(full, prune) if prune else full
     xt = xa.T.tocsr()
     pub = published[idx]
-    found: dict[int, float] = {}
+    found: list[np.ndarray] = []
     for s in range(0, len(idx), chunk):
         block = (xa[s : s + chunk] @ xt).tocoo()
         r, c, v = block.row + s, block.col, block.data
-        keep = (r != c) & (v >= min_cosine)
+        keep = (r != c) & (v >= min_cosine * 0.5)
         if window_days > 0:
             dt = np.abs(pub[r] - pub[c]) / 86400.0
             keep &= ~(dt > window_days)  # NaN (undated) passes
@@ -167,13 +191,15 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
         first = np.searchsorted(r, r, side="left")
         rank = np.arange(len(r)) - first
         sel = rank < k
-        for a, b, w in zip(idx[r[sel]].tolist(), idx[c[sel]].tolist(), v[sel].tolist()):
-            key = a * n + b if a < b else b * n + a
-            found[key] = w
+        a, b = idx[r[sel]], idx[c[sel]]
+        found.append(np.minimum(a, b) * n + np.maximum(a, b))
     if not found:
         return np.empty((0, 2), np.int64), np.empty(0)
-    keys = np.array(sorted(found), dtype=np.int64)
-    return np.stack([keys // n, keys % n], axis=1), np.array([found[int(k_)] for k_ in keys])
+    keys = sorted_unique(np.concatenate(found))
+    pairs = np.stack([keys // n, keys % n], axis=1)
+    cos = np.asarray(x[pairs[:, 0]].multiply(x[pairs[:, 1]]).sum(axis=1)).ravel()
+    ok = cos >= min_cosine
+    return pairs[ok], cos[ok]
 
 
 _STOP = frozenset(norm_tokens(
@@ -313,9 +339,19 @@ class RelatedFinder:
                 edges.append((w, min(ua, ub), max(ua, ub)))
         related_units = {(e[1], e[2]) for e in edges}
 
+        x = self.tfidf_
+        floor = self.config_.min_cosine
+
         def level(ps):
-            return [2 if (min(p), max(p)) in related_units else 1 if self._compatible(ulist[p[0]], ulist[p[1]], members) else 0
-                    for p in ps]
+            out = [2 if (min(p), max(p)) in related_units else -1 for p in ps]
+            todo = [k for k, v in enumerate(out) if v < 0]
+            if todo:
+                a = np.array([members[ulist[ps[k][0]]][0] for k in todo])
+                b = np.array([members[ulist[ps[k][1]]][0] for k in todo])
+                cos = np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel() if x.shape[1] else np.zeros(len(todo))
+                for k, c in zip(todo, cos.tolist()):
+                    out[k] = 1 if c >= floor else 0
+            return out
 
         stories = []
         by_comp: dict[int, list] = {}
@@ -330,12 +366,6 @@ class RelatedFinder:
         keys = [canonical_key(r) for r in dedup.records_]
         stories.sort(key=lambda s: (-len(s), min(keys[i] for i in s)))
         return stories
-
-    def _compatible(self, ua: int, ub: int, members: dict[int, list[int]]) -> bool:
-        """Two units share some vocabulary (cosine of their first members above the floor)."""
-        a, b = members[ua][0], members[ub][0]
-        x = self.tfidf_
-        return float(x[a].multiply(x[b]).sum()) >= self.config_.min_cosine
 
     # -- teasers ------------------------------------------------------------
     def _teasers(self, dedup: Deduplicator) -> list[tuple[int, int | None, float]]:
@@ -353,13 +383,18 @@ class RelatedFinder:
             t = tuple(corpus.title_tokens[i])
             if t:
                 by_title.setdefault(t, []).append(i)
-        # char n-gram TF-IDF over titles and leads, to shortlist fuzzy candidates
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from .normalize import normalize
-
-        targets = [normalize((recs[i].title or "") + " " + _lead(recs[i].text)) for i in articles.tolist()]
-        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, dtype=np.float32)
-        tmat = vec.fit_transform(targets) if targets else None
+        # shortlist fuzzy candidates by word TF-IDF over titles and leads
+        # (hashes, no vocabulary of strings); headline_match then decides with
+        # character n-grams, which absorb spelling variants word by word.
+        pending = [t for t in teasers if tuple(norm_tokens(recs[t].title or recs[t].text)) not in by_title]
+        tmat = None
+        if pending and len(articles):
+            hasher = TokenHasher(0)
+            target_tokens = [corpus.title_tokens[i] + norm_tokens(_lead(recs[i].text)) for i in articles.tolist()]
+            query_tokens = [norm_tokens(recs[t].title or recs[t].text) for t in pending]
+            both = tfidf_from_batches([token_batch(target_tokens + query_tokens, hasher)], len(target_tokens) + len(query_tokens))
+            tmat, qmat = both[: len(target_tokens)], both[len(target_tokens):]
+            qrow = {t: k for k, t in enumerate(pending)}
         keys = [canonical_key(r) for r in recs]
         out = []
         for t in teasers:
@@ -374,19 +409,18 @@ class RelatedFinder:
             if tmat is None or tmat.shape[1] == 0:
                 out.append((t, None, 0.0))
                 continue
-            q = vec.transform([normalize(head)])
-            sims = (tmat @ q.T).toarray().ravel()
-            top = np.argsort(-sims, kind="stable")[:5]
+            sims = (tmat @ qmat[qrow[t]].T).toarray().ravel()
+            top = np.argsort(-sims, kind="stable")[:10]
             best, best_score = None, 0.0
             for j in top.tolist():
                 if sims[j] <= 0:
                     break
                 i = int(articles[j])
-                score = max(headline_match(head, recs[i].title or ""), headline_match(head, _lead(recs[i].text)))
-                # both directions for titles: the article title must not add a different event
-                if recs[i].title:
-                    back = headline_match(recs[i].title, head)
-                    score = min(score, max(back, score if len(ht) < 4 else back))
+                title = recs[i].title or ""
+                # a title must match both ways (it must not add another event);
+                # a lead sentence only has to contain the headline's words
+                by_title_ = min(headline_match(head, title), headline_match(title, head)) if title else 0.0
+                score = max(by_title_, headline_match(head, _lead(recs[i].text)))
                 if score > best_score or (score == best_score and best is not None and keys[i] < keys[best]):
                     best, best_score = i, score
             if best is not None and best_score >= cfg.teaser_min_score:
@@ -429,3 +463,28 @@ class RelatedFinder:
                 out.setdefault(t, (score, "teaser"))
         ids = dedup.records_
         return sorted(((j, s_, r) for j, (s_, r) in out.items()), key=lambda t: (-t[1], ids[t[0]].id))
+
+
+def related_sections(dedup: Deduplicator, config: RelatedConfig | None = None, finder: RelatedFinder | None = None) -> dict:
+    """The report sections ``related``, ``stories`` and ``teaser_links``.
+
+    Ids are the record ids (for pages, those ``dedup segment`` prints).
+
+    Example:
+        >>> from dedup.record import Record
+        >>> sorted(related_sections(Deduplicator().fit([Record(id="a", text="x")])))
+        ['related', 'stories', 'teaser_links']
+    """
+    rf = finder or RelatedFinder(config).fit(dedup)
+    recs = dedup.records_
+    clusters = {ci: f"c{ci + 1:05d}" for ci in range(len(dedup.clusters_))}
+    related = [{"a": recs[a].id, "b": recs[b].id, "cosine": round(float(w), 4)}
+               for (a, b), w in zip(rf.pairs_.tolist(), rf.cosines_.tolist())]
+    stories = []
+    for si, docs in enumerate(rf.stories_):
+        cl = sorted({clusters[int(dedup.cluster_of_[i])] for i in docs if dedup.cluster_of_[i] >= 0})
+        stories.append({"id": f"s{si + 1:05d}", "size": len(docs), "members": [recs[i].id for i in docs], "clusters": cl})
+    teasers = [{"teaser": recs[t].id, "headline": recs[t].title or recs[t].text,
+                "article": recs[a].id if a is not None else None, "score": score}
+               for t, a, score in rf.teaser_links_]
+    return {"related": related, "stories": stories, "teaser_links": teasers}
