@@ -234,7 +234,8 @@ def related_sections(dd, result=None) -> dict:
 @click.option("-i", "--input", "inputs", multiple=True, required=True, type=click.Path(allow_dash=True),
               help="Input file or directory (repeat for several).")
 @click.option("-n", "--limit", type=int, default=20, show_default=True, help="Show at most this many articles.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a readable list; json: a list of {id, relation, score, source, title}.")
 @input_options
 @engine_options
 def related(article_id, inputs, limit, fmt, strict, quiet, config):

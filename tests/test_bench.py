@@ -174,7 +174,7 @@ def test_synthetic_corpus_is_deterministic_and_planted():
 
 
 @pytest.mark.parametrize("names,expected", [
-    (("scale",), ["scale_250k", "scale_1m"]),
+    (("scale",), ["scale_125k", "scale_250k", "scale_1m"]),
     (("labels", "peer_tfidf"), ["labels", "peer_tfidf"]),
 ])
 def test_select_cases(names, expected):
