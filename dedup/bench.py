@@ -119,7 +119,7 @@ def machine_info() -> dict:
 
     Example:
         >>> sorted(machine_info())[:3]
-        ['cpu', 'cores_logical', 'cores_physical']
+        ['cores_logical', 'cores_physical', 'cpu']
     """
     import psutil
 
@@ -624,20 +624,36 @@ def _fit_report(paths: Sequence[str], cfg=None, progress: bool = False, related:
 
 
 def _related_sections(dd, read) -> tuple[dict, str]:
-    """Call ``related_sections(dd, read)`` from dedup.related or dedup.cli when it exists."""
-    import importlib
+    """The related-article sections ``dedup report`` adds, when the related stage exists.
 
-    for mod in ("dedup.related", "dedup.cli"):
+    Tries ``dedup.cli.related_sections(dd, read)`` (what ``dedup report``
+    calls), then ``dedup.related.related_sections(dd)``. Returns the sections
+    and how they were obtained (or why not); a failure there is recorded, not
+    raised: the related stage is measured, not required.
+    """
+    import importlib
+    import inspect
+
+    notes = []
+    for mod in ("dedup.cli", "dedup.related"):
         try:
             fn = getattr(importlib.import_module(mod), "related_sections", None)
         except Exception as exc:  # an engineer's module mid-edit must not kill the benchmark
-            return {}, f"{mod} failed to import: {type(exc).__name__}: {exc}"
-        if fn is not None:
-            out = fn(dd, read) or {}
-            if "stories" in out or "related" in out:
-                return out, f"{mod}.related_sections"
-            return out, f"{mod}.related_sections returned no stories/related sections"
-    return {}, "no related_sections function"
+            notes.append(f"{mod} failed to import: {type(exc).__name__}: {exc}")
+            continue
+        if fn is None:
+            continue
+        params = list(inspect.signature(fn).parameters)
+        takes_read = len(params) >= 2 and params[1] in ("result", "read", "read_result")
+        try:
+            out = (fn(dd, read) if takes_read else fn(dd)) or {}
+        except Exception as exc:
+            notes.append(f"{mod}.related_sections raised {type(exc).__name__}: {exc}")
+            continue
+        if "stories" in out or "related" in out:
+            return out, f"{mod}.related_sections"
+        notes.append(f"{mod}.related_sections returned no stories/related sections")
+    return {}, "; ".join(notes) or "no related_sections function"
 
 
 def _story_predictor(rep: dict, same_cluster: Callable[[str, str], bool]) -> Callable[[str, str], bool] | None:
@@ -1126,7 +1142,7 @@ def _scale_case(n: int) -> Callable[[CaseContext], dict]:
         path = _scale_path(ctx, n)
         with open(str(path) + ".meta.json", encoding="utf-8") as fh:
             meta = json.load(fh)
-        out = _fit_report([str(path)], progress=ctx.progress)
+        out = _fit_report([str(path)], progress=ctx.progress, related=False)
         dd = out["dd"]
         truth = np.load(str(path) + ".truth.npy")
         kinds = np.load(str(path) + ".kinds.npy")

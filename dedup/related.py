@@ -34,6 +34,9 @@ from .features import pair_features
 from .normalize import tokens as norm_tokens
 from .shingle import TokenHasher, token_batch
 
+#: ``max_df`` never drops a word found in this few documents.
+MIN_COMMON_DOCS = 10
+
 __all__ = ["RelatedConfig", "RelatedFinder", "tfidf_matrix", "neighbour_pairs", "headline_match"]
 
 
@@ -74,7 +77,7 @@ class RelatedConfig:
     window_days: float = 3.0
     max_df: float = 0.2
     story_linkage: float = 0.5
-    teaser_min_score: float = 0.8
+    teaser_min_score: float = 0.9
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -104,7 +107,9 @@ def tfidf_from_batches(batches: Sequence, n: int, max_df: float = 1.0) -> sp.csr
     counts.sum_duplicates()
     if max_df < 1.0 and n > 1:
         df = np.bincount(counts.indices, minlength=len(vocab))
-        keep = np.flatnonzero(df <= max(1, max_df * n))
+        # in a small corpus every word is in a large share of the documents:
+        # only drop words that are common in absolute terms too
+        keep = np.flatnonzero(df <= max(MIN_COMMON_DOCS, max_df * n))
         counts = counts[:, keep]
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
 
@@ -208,18 +213,21 @@ _STOP = frozenset(norm_tokens(
 ))
 
 
-def _char_grams(tok: str, n: int = 3) -> set[str]:
+def _char_grams(tok: str, n: int = 2) -> set[str]:
     t = f"<{tok}>"
     return {t[i : i + n] for i in range(max(1, len(t) - n + 1))}
 
 
 def _token_match(a: str, b: str) -> float:
-    """Similarity of two normalized words: 1 when equal, char-trigram Dice otherwise.
+    """Similarity of two normalized words: 1 when equal, char-bigram Dice otherwise.
 
-    Absorbs transliteration and clitic variants (جونغ/جونج, روسيا/لروسيا).
+    Absorbs transliteration and clitic variants (جونغ/جونج, روسيا/لروسيا);
+    words of three letters or less must be equal.
     """
     if a == b:
         return 1.0
+    if min(len(a), len(b)) <= 3:
+        return 0.0
     ga, gb = _char_grams(a), _char_grams(b)
     return 2 * len(ga & gb) / (len(ga) + len(gb))
 
@@ -229,7 +237,7 @@ def headline_match(headline: str, target: str, word_match: float = 0.6) -> float
 
     The share of the headline's content words (stop words ignored) found in
     the target, a word counting as found when some target word matches it
-    closely (equal, or character-trigram Dice ≥ ``word_match``). A headline
+    closely (equal, or character-bigram Dice ≥ ``word_match``). A headline
     that names another official, place or number leaves that word unmatched.
 
     Example:
@@ -465,10 +473,13 @@ class RelatedFinder:
         return sorted(((j, s_, r) for j, (s_, r) in out.items()), key=lambda t: (-t[1], ids[t[0]].id))
 
 
-def related_sections(dedup: Deduplicator, config: RelatedConfig | None = None, finder: RelatedFinder | None = None) -> dict:
+def related_sections(dedup: Deduplicator, read=None, *, config: RelatedConfig | None = None,
+                     finder: RelatedFinder | None = None) -> dict:
     """The report sections ``related``, ``stories`` and ``teaser_links``.
 
     Ids are the record ids (for pages, those ``dedup segment`` prints).
+    ``read`` (the reader's result) is accepted for symmetry with
+    :func:`dedup.report.build_report` and not needed.
 
     Example:
         >>> from dedup.record import Record

@@ -1,0 +1,155 @@
+"""Related articles, story clusters and teaser links."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from dedup.cli import main
+from dedup.engine import Deduplicator
+from dedup.record import Record
+from dedup.related import RelatedConfig, RelatedFinder, headline_match, neighbour_pairs, related_sections, tfidf_matrix
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+T0 = datetime(2024, 3, 11, 8, 0, tzinfo=timezone.utc)
+
+# Two independently written reports of one event (different wording, same names),
+# a follow-up days later, and an unrelated story.
+FLOOD_A = ("شهدت مدينة جدة أمطارا غزيرة صباح اليوم أدت إلى جريان السيول في أحياء الصفا والمروة "
+           "وأعلن الدفاع المدني في محافظة جدة رفع درجة الاستعداد وإغلاق نفق الملك عبدالله أمام حركة السير "
+           "وقال المتحدث باسم الدفاع المدني إن الفرق باشرت سحب المياه من الشوارع دون تسجيل إصابات")
+FLOOD_B = ("غمرت مياه الأمطار عددا من شوارع جدة بعد هطول غزير استمر ساعات وتسبب في إغلاق نفق الملك عبدالله "
+           "وأوضح الدفاع المدني أن فرقه تعاملت مع بلاغات في حي الصفا وحي المروة وأنه لم تسجل أي إصابات "
+           "ودعا السكان إلى الابتعاد عن مجاري السيول في جدة")
+MATCH = ("فاز فريق الاتفاق على ضيفه الرائد بهدفين مقابل هدف في المباراة التي جمعتهما على ملعب مدينة الأمير "
+         "محمد بن فهد بالدمام ضمن الجولة العشرين من دوري روشن وسجل للاتفاق مهاجمه في الشوط الثاني")
+
+
+def _recs():
+    return [
+        Record(id="a", title="أمطار غزيرة وسيول في جدة", text=FLOOD_A, source="okaz", published=T0),
+        Record(id="b", title="إغلاق نفق الملك عبدالله بعد سيول جدة", text=FLOOD_B, source="sabq",
+               published=T0 + timedelta(hours=3)),
+        Record(id="c", title="الاتفاق يفوز على الرائد", text=MATCH, source="riyadiya", published=T0),
+        Record(id="t1", title="أمطار غزيرة وسيول في جدة", text="", kind="teaser", page="p"),
+        Record(id="t2", title="ارتفاع أسعار الذهب في الأسواق العالمية", text="", kind="teaser", page="p"),
+    ]
+
+
+def test_independent_reports_of_one_event_are_related_and_one_story():
+    d = Deduplicator().fit(_recs())
+    rf = RelatedFinder().fit(d)
+    ids = [r.id for r in d.records_]
+    pairs = {(ids[a], ids[b]) for a, b in rf.pairs_.tolist()}
+    assert ("a", "b") in pairs
+    assert not any("c" in p for p in pairs)
+    stories = [sorted(ids[i] for i in s) for s in rf.stories_]
+    assert ["a", "b"] in stories
+
+
+def test_time_window_separates_far_apart_articles():
+    recs = _recs()
+    recs[1] = Record(id="b", title=recs[1].title, text=FLOOD_B, source="sabq", published=T0 + timedelta(days=10))
+    rf = RelatedFinder().fit(Deduplicator().fit(recs))
+    assert len(rf.pairs_) == 0
+
+
+def test_teaser_links_to_article_whose_title_it_is_and_unresolved_otherwise():
+    d = Deduplicator().fit(_recs())
+    rf = RelatedFinder().fit(d)
+    ids = [r.id for r in d.records_]
+    links = {ids[t]: (None if a is None else ids[a], s) for t, a, s in rf.teaser_links_}
+    assert links["t1"] == ("a", 1.0)
+    assert links["t2"][0] is None
+
+
+def test_teaser_prefers_the_embedded_article_on_its_own_page():
+    recs = _recs() + [Record(id="p#1", title="أمطار غزيرة وسيول في جدة", text=FLOOD_A + " وأضاف المتحدث أن الوضع مستقر",
+                             kind="embedded", page="p")]
+    rf = RelatedFinder().fit(Deduplicator().fit(recs))
+    ids = [r.id for r in recs]
+    link = [(ids[t], ids[a]) for t, a, _ in rf.teaser_links_ if a is not None]
+    assert ("t1", "p#1") in link
+
+
+@pytest.mark.parametrize("a,b", [
+    ("سيف بن زايد يلتقي في موسكو المدعي العام الروسي", "سيف بن زايد يلتقي وزير الداخلية الروسي في موسكو"),
+    ("بقاء الدولار قرب أعلى مستوى واستقرار للذهب", "الدولار قرب أدنى مستوى والدولار يتدهور"),
+])
+def test_headlines_naming_another_event_do_not_match(a, b):
+    assert min(headline_match(a, b), headline_match(b, a)) < RelatedConfig().teaser_min_score
+
+
+@pytest.mark.parametrize("a,b", [
+    ("كيم جونغ أون يزور موسكو", "كيم جونج اون يزور موسكو"),
+    ("زعيم كوريا الشمالية يصل إلى بيونغ يانغ", "زعيم كوريا الشمالیة يصل إلى بیونغ یانغ"),
+])
+def test_spelling_variants_match(a, b):
+    assert headline_match(a, b) == 1.0
+
+
+def test_neighbour_pairs_top_k_and_no_self_pairs():
+    m = tfidf_matrix([["x", "y", "z"], ["x", "y", "z"], ["x", "y", "w"], ["q"]])
+    pairs, cos = neighbour_pairs(m, np.full(4, np.nan), k=1, min_cosine=0.1)
+    assert all(a < b for a, b in pairs.tolist())
+    assert [0, 1] in pairs.tolist()
+    assert not any(3 in p for p in pairs.tolist())
+    assert np.all((cos >= 0.1) & (cos <= 1.0 + 1e-9))
+
+
+def test_related_config_validation():
+    with pytest.raises(ValueError):
+        RelatedConfig(k=0)
+    with pytest.raises(ValueError):
+        RelatedConfig(window_days=-1)
+
+
+def test_report_sections_use_record_ids():
+    d = Deduplicator().fit(_recs())
+    sec = related_sections(d)
+    ids = {r.id for r in d.records_}
+    assert all(p["a"] in ids and p["b"] in ids for p in sec["related"])
+    assert all(set(s["members"]) <= ids for s in sec["stories"])
+    assert {t["teaser"] for t in sec["teaser_links"]} == {"t1", "t2"}
+
+
+def test_related_command_lists_best_first(tmp_path):
+    import json
+
+    path = tmp_path / "in.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for r in _recs()[:3]:
+            fh.write(json.dumps({"id": r.id, "title": r.title, "text": r.text, "source": r.source,
+                                 "published": r.published.isoformat()}, ensure_ascii=False) + "\n")
+    res = CliRunner().invoke(main, ["related", "a", "-i", str(path), "-q", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert rows and rows[0]["id"] == "b"
+    assert all(r["id"] != "c" for r in rows)
+    res = CliRunner().invoke(main, ["related", "nope", "-i", str(path), "-q"])
+    assert res.exit_code != 0 and "no article with id" in res.output
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared seeds not present (../shared/seeds)")
+def test_seed_teasers_link_to_their_pages_embedded_articles():
+    import json
+
+    res = CliRunner().invoke(main, ["report", str(SEEDS), "--format", "json", "-q"])
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.output)
+    links = {t["teaser"]: t["article"] for t in rep["teaser_links"]}
+    assert links["000_f3b9297b7872c95e#2"] == "000_f3b9297b7872c95e#1"
+    assert links["002_fc06a514c71ab966#2"] == "002_fc06a514c71ab966#1"
+    # the Saif bin Zayed look-alikes are neither linked to each other nor to one article
+    assert links["002_fc06a514c71ab966#4"] is None and links["002_fc06a514c71ab966#10"] is None
+    seg = CliRunner().invoke(main, ["segment", str(SEEDS), "--format", "jsonl", "-q"])
+    seg_ids = {json.loads(line)["id"] for line in seg.output.splitlines() if line.strip()}
+    assert set(links) <= seg_ids
+    # 001 (Lavrov in Pyongyang) and 002 (Choe Son Hui in Moscow) are related, not duplicates
+    pairs = {(p["a"], p["b"]) for p in rep["related"]}
+    assert ("001_05867d2d627bfb71#0", "002_fc06a514c71ab966#0") in pairs
+    assert rep["summary"]["clusters"] == 0
