@@ -1377,6 +1377,7 @@ def _child_main(name: str, ctx: CaseContext, out: Path, generate: bool) -> int:
     import resource
 
     case = _CASES_BY_NAME[name]
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     sampler = _TreeSampler()
     sampler.start()
     status, res, err = "ok", {}, None
@@ -1390,7 +1391,9 @@ def _child_main(name: str, ctx: CaseContext, out: Path, generate: bool) -> int:
     res = {"status": status, **({"reason": err} if err else {}), **res,
            "peak_rss_mb": _maxrss_mb(resource.RUSAGE_SELF),
            "peak_rss_workers_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
-           "peak_rss_tree_mb": round(peak_tree / 2**20, 1)}
+           "peak_rss_tree_mb": round(peak_tree / 2**20, 1),
+           # the machine's 1-minute load average around the case: other work on the machine skews timings
+           "load_avg": {"before": load_before, "after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}}
     try:
         text = json.dumps(res, ensure_ascii=False, default=_json_default)
     except (TypeError, ValueError) as exc:
@@ -1875,16 +1878,18 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
               "Wall time is the timed work of the case (for `speed`, `labels` and `scale_*`: read + fit + related "
               "sections + report). Peak RSS: the case's own process (`ru_maxrss`) and its whole process tree sampled "
               "every 50 ms (the engine's tokenizer workers included). Each case runs in a fresh process.", "",
-              "| case | articles | MB of JSON | wall s | articles/s | MB/s | peak RSS MB | peak tree MB | status |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+              "| case | articles | MB of JSON | wall s | articles/s | MB/s | peak RSS MB | peak tree MB | load before/after | status |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r, c, f in items:
+        la = c.get("load_avg") or {}
+        load = f"{la['before']:.1f} / {la['after']:.1f}" if la.get("before") is not None and la.get("after") is not None else "-"
         if c.get("status") == "ok":
             lines.append(f"| {c['name']} | {c.get('articles', 0):,} | {c.get('input_mb', '-')} | {c.get('wall_s', 0):.2f} | "
                          f"{c.get('articles_per_s', 0):,.0f} | {c.get('mb_per_s', '-')} | {c.get('peak_rss_mb', 0):,.0f} | "
-                         f"{c.get('peak_rss_tree_mb', 0):,.0f} | ok |")
+                         f"{c.get('peak_rss_tree_mb', 0):,.0f} | {load} | ok |")
         else:
             reason = str(c.get("reason", "")).splitlines()[0][:160] if c.get("reason") else ""
-            lines.append(f"| {c['name']} | - | - | - | - | - | - | {c.get('peak_rss_tree_mb', '-')} | "
+            lines.append(f"| {c['name']} | - | - | - | - | - | - | {c.get('peak_rss_tree_mb', '-')} | {load} | "
                          f"**{c.get('status')}**: {reason} |")
     phases = [(c["name"], c["phases"]) for _, c, _ in items if c.get("status") == "ok" and c.get("phases")]
     if phases:
@@ -1895,6 +1900,7 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
     by = {c["name"]: c for _, c, _ in items}
     lab = by.get("labels")
     ds = by.get("peer_datasketch")
+    dsn = by.get("peer_datasketch_norm")
     tf = by.get("peer_tfidf")
     td = by.get("peer_text_dedup")
     if lab or ds or tf:
@@ -1907,7 +1913,8 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
                   "| system | protocol | P | R | F1 | P (high) | R (high) | F1 (high) |",
                   "|---|---|---:|---:|---:|---:|---:|---:|"]
         names = {"dup": "dup", "dup_strict": "dup strict", "dup_contained": "dup+contained", "same_story": "same-story"}
-        for sysname, c in (("dedup (this project)", lab), ("datasketch baseline", ds), ("TF-IDF 0.2 baseline", tf)):
+        for sysname, c in (("dedup (this project)", lab), ("datasketch, text.split()", ds),
+                           ("datasketch, normalized tokens", dsn), ("TF-IDF 0.2 baseline", tf)):
             if not c:
                 continue
             if c.get("status") != "ok":

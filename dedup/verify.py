@@ -122,7 +122,7 @@ class VerifyConfig:
     min_rare: float = 0.1
     min_containment: float = 0.4
     contained_ratio: float = 1.5
-    max_days: float = 3.0
+    max_days: float = 2.0
     rare_df: float = 0.001
 
     def __post_init__(self) -> None:
