@@ -24,6 +24,10 @@ from .report import build_report, dumps, report_text, write_canonical
 from .shingle import ShingleConfig
 
 
+#: Input issues printed one by one on stderr before the rest are summarized.
+MAX_SHOWN_ISSUES = 20
+
+
 def input_options(fn):
     """Flags shared by every command that reads inputs."""
 
@@ -45,8 +49,16 @@ def _read(inputs, strict: bool, quiet: bool):
         raise click.UsageError("give at least one INPUT (a file, a directory of pages, or - for stdin)")
     result = read_inputs(list(inputs), strict=strict, progress=progress_enabled(quiet))
     if not quiet:
-        for issue in result.issues:
+        for issue in result.issues[:MAX_SHOWN_ISSUES]:
             click.echo(f"warning: {issue}", err=True)
+        rest = result.issues[MAX_SHOWN_ISSUES:]
+        if rest:
+            by_reason: dict[str, int] = {}
+            for issue in rest:
+                by_reason[issue.reason] = by_reason.get(issue.reason, 0) + 1
+            counts = ", ".join(f"{k}: {v}" for k, v in sorted(by_reason.items()))
+            click.echo(f"warning: ... and {len(rest)} more ({counts}); the JSON report lists every skipped "
+                       "record with file and line", err=True)
     return result
 
 
