@@ -1827,10 +1827,11 @@ def plot_sweep(case: dict, out: Path) -> bool:
 
 
 def merge_cases(results: Sequence[dict], files: Sequence[str]) -> list[tuple[dict, dict, str]]:
-    """Each case once, from the last file that has it with status ok (else the last that has it)."""
+    """Each case once, from the newest file (by ``date``) that has it with status ok (else the newest that has it)."""
     chosen: dict[str, tuple[dict, dict, str]] = {}
     order: list[str] = []
-    for r, f in zip(results, files):
+    pairs = sorted(zip(results, files), key=lambda rf: str(rf[0].get("date") or ""))
+    for r, f in pairs:
         for c in r["cases"]:
             if c["name"] not in order:
                 order.append(c["name"])
@@ -1878,19 +1879,19 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
               "Wall time is the timed work of the case (for `speed`, `labels` and `scale_*`: read + fit + related "
               "sections + report). Peak RSS: the case's own process (`ru_maxrss`) and its whole process tree sampled "
               "every 50 ms (the engine's tokenizer workers included). Each case runs in a fresh process.", "",
-              "| case | articles | MB of JSON | wall s | articles/s | MB/s | peak RSS MB | peak tree MB | load before/after | status |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+              "| case | articles | MB of JSON | wall s | articles/s | MB/s | peak RSS MB | peak tree MB | load before/after | status | file |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for r, c, f in items:
         la = c.get("load_avg") or {}
         load = f"{la['before']:.1f} / {la['after']:.1f}" if la.get("before") is not None and la.get("after") is not None else "-"
         if c.get("status") == "ok":
             lines.append(f"| {c['name']} | {c.get('articles', 0):,} | {c.get('input_mb', '-')} | {c.get('wall_s', 0):.2f} | "
                          f"{c.get('articles_per_s', 0):,.0f} | {c.get('mb_per_s', '-')} | {c.get('peak_rss_mb', 0):,.0f} | "
-                         f"{c.get('peak_rss_tree_mb', 0):,.0f} | {load} | ok |")
+                         f"{c.get('peak_rss_tree_mb', 0):,.0f} | {load} | ok | `{Path(f).name}` |")
         else:
             reason = str(c.get("reason", "")).splitlines()[0][:160] if c.get("reason") else ""
             lines.append(f"| {c['name']} | - | - | - | - | - | - | {c.get('peak_rss_tree_mb', '-')} | {load} | "
-                         f"**{c.get('status')}**: {reason} |")
+                         f"**{c.get('status')}**: {reason} | `{Path(f).name}` |")
     phases = [(c["name"], c["phases"]) for _, c, _ in items if c.get("status") == "ok" and c.get("phases")]
     if phases:
         lines += ["", "Phases (seconds):", ""]

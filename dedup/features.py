@@ -171,6 +171,47 @@ def tokenize_all(texts: Sequence[str], cfg: NormalizeConfig = DEFAULT_CONFIG, wo
     return out
 
 
+def _hash_chunk(args):
+    """Normalize, tokenize and hash a chunk of bodies (runs in a worker process).
+
+    Returns the token hashes laid end to end, the token count of each body, and
+    each body's exact-duplicate key (empty below ``min_tokens``).
+    """
+    texts, cfg, seed, min_tokens = args
+    hasher = TokenHasher(seed)
+    arrays, keys = [], []
+    for t in texts:
+        toks = tokens(t, cfg) if t else []
+        arrays.append(hasher.hash_tokens(toks))
+        keys.append(hashlib.blake2b(" ".join(toks).encode("utf-8"), digest_size=16).digest()
+                    if len(toks) >= min_tokens else b"")
+    sizes = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+    hashes = np.concatenate(arrays) if arrays else np.empty(0, np.uint64)
+    return hashes.astype(np.uint64, copy=False), sizes, keys
+
+
+def hash_bodies(texts: Sequence[str], cfg: NormalizeConfig, seed: int, min_tokens: int,
+                workers: int = 1) -> tuple[TokenBatch, list[bytes]]:
+    """Token hashes of many bodies as a :class:`TokenBatch`, plus exact keys.
+
+    Normalizing, tokenizing and hashing run together in ``workers`` processes
+    (chunks in input order), so only compact arrays cross process boundaries.
+    """
+    if workers <= 1 or len(texts) < 5000:
+        parts = [_hash_chunk((list(texts), cfg, seed, min_tokens))]
+    else:
+        size = (len(texts) + workers * 4 - 1) // (workers * 4)
+        chunks = [(list(texts[i : i + size]), cfg, seed, min_tokens) for i in range(0, len(texts), size)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(_hash_chunk, chunks))
+    hashes = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, np.uint64)
+    sizes = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, np.int64)
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    keys = [k for p in parts for k in p[2]]
+    return TokenBatch(hashes, offsets), keys
+
+
 def _set_batch(tb: TokenBatch, keep_token: np.ndarray | None = None) -> ShingleBatch:
     """Per-document sets of (32-bit folded) token hashes, optionally filtered."""
     docs = tb.doc_ids()
@@ -196,9 +237,7 @@ def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleCo
         [0]
     """
     bodies = [body_text(r) for r in records]
-    toks = tokenize_all(bodies, norm_cfg, workers)
-    hasher = TokenHasher(shingle_cfg.seed)
-    tb = token_batch(toks, hasher)
+    tb, exact = hash_bodies(bodies, norm_cfg, shingle_cfg.seed, shingle_cfg.min_tokens, workers)
     raw = shingles_from_tokens(tb, shingle_cfg)
     sources = sorted({r.source or "" for r in records})
     sidx = {s: i for i, s in enumerate(sources)}
@@ -225,8 +264,6 @@ def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleCo
         tfidf = sp.csr_matrix((n, 0))
 
     published = np.array([r.published.timestamp() if r.published else np.nan for r in records], dtype=np.float64)
-    exact = [hashlib.blake2b(" ".join(t).encode("utf-8"), digest_size=16).digest() if len(t) >= shingle_cfg.min_tokens else b""
-             for t in toks]
     titles = tokenize_all([r.title or "" for r in records], norm_cfg, 1)
     return Corpus(records, tb, shingles, raw.sizes, rare, tfidf, published, exact, titles, n_bad, sources)
 
