@@ -65,7 +65,12 @@ class RelatedConfig:
             neighbour search (they link everything to everything).
         story_linkage: Share of cross pairs that must be related for two
             groups to merge into one story.
-        teaser_min_score: Lowest headline match score for a teaser link.
+        teaser_min_score: Lowest headline match score for a teaser link. At
+            1.0 every content word of the headline must be found (spelling
+            variants absorbed): on the ANS stance pairs, headline similarity
+            alone separates paraphrases from contradictions poorly (AUC 0.65),
+            and one swapped word (another country, a number, "denies" for
+            "announces") is exactly what a 0.9 bar lets through.
     """
 
     k: int = 10
@@ -77,7 +82,7 @@ class RelatedConfig:
     window_days: float = 3.0
     max_df: float = 0.2
     story_linkage: float = 0.5
-    teaser_min_score: float = 0.9
+    teaser_min_score: float = 1.0
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -208,8 +213,9 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
 
 
 _STOP = frozenset(norm_tokens(
-    "في من على الى إلى عن مع ان أن إن او أو ثم قد لا لم لن ما هذا هذه ذلك التي الذي الذين كما بعد قبل "
-    "خلال بين حول عند منذ كل غير بعض هو هي هم نحو ضد دون لدى حتى اليوم امس أمس و ب ل ف ك يا بـ لـ"
+    # negations (لا لم لن ليس غير) are kept on purpose: they turn a claim around
+    "في من على الى إلى عن مع ان أن إن او أو ثم قد ما هذا هذه ذلك التي الذي الذين كما بعد قبل "
+    "خلال بين حول عند منذ كل بعض هو هي هم نحو ضد دون لدى حتى اليوم امس أمس و ب ل ف ك يا بـ لـ"
 ))
 
 
