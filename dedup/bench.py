@@ -1466,6 +1466,13 @@ def _spawn(name: str, ctx: CaseContext, generate: bool, timeout: float, max_rss:
         return {"status": "aborted", "reason": aborted, "elapsed_s": round(elapsed, 1),
                 "peak_rss_tree_mb": round(peak / 2**20, 1)}
     if not res:
+        if proc.returncode == -9:
+            import psutil as _ps
+
+            return {"status": "aborted", "elapsed_s": round(elapsed, 1), "peak_rss_tree_mb": round(peak / 2**20, 1),
+                    "reason": f"killed by SIGKILL after {elapsed:.0f} s with the process tree at {peak / 2**30:.1f} GB "
+                              f"(last sample): most likely the kernel's out-of-memory killer (machine memory "
+                              f"{_ps.virtual_memory().total / 2**30:.1f} GB)"}
         return {"status": "failed", "reason": f"the case process exited with code {proc.returncode} and wrote no result",
                 "elapsed_s": round(elapsed, 1), "peak_rss_tree_mb": round(peak / 2**20, 1)}
     res["peak_rss_tree_mb"] = max(res.get("peak_rss_tree_mb", 0), round(peak / 2**20, 1))
@@ -1849,12 +1856,14 @@ def _md_prf(p: dict | None) -> str:
     return f"{p['precision']:.3f} | {p['recall']:.3f} | **{p['f1']:.3f}**"
 
 
-def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[str, str] | None = None) -> str:
-    """The headline tables of ``benchmarks/RESULTS.md`` from one or more results files."""
+def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[str, str] | None = None,
+                    notes: str | None = None) -> str:
+    """The headline tables of ``benchmarks/RESULTS.md`` from one or more results files (and hand-written notes)."""
     plots = plots or {}
     items = merge_cases(results, files)
     lines = ["# Benchmark results", "",
-             "Regenerate: `dedup bench report benchmarks/results/full-*.json --plots benchmarks > benchmarks/RESULTS.md`  ",
+             "Regenerate: `dedup bench report benchmarks/results/full-*.json --plots benchmarks "
+             "--notes benchmarks/NOTES.md > benchmarks/RESULTS.md`  ",
              "Measure again: `dedup bench run --suite full -o benchmarks/results/full-$(date +%F).json` "
              "(minutes; `--case NAME` for one case; `dedup bench compare OLD.json NEW.json` to compare).", ""]
     lines.append("## Where these figures come from")
@@ -2002,6 +2011,8 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
             lines.append(f"| {ch['check']} | {'yes' if ch['ok'] else '**no**'} | {ch.get('detail', '')[:120]} |")
     if plots.get("compare"):
         lines += ["", f"![throughput and quality per case]({plots['compare']})"]
+    if notes:
+        lines += ["", notes.strip()]
     return "\n".join(lines) + "\n"
 
 
@@ -2117,14 +2128,16 @@ def compare_cmd(files, plot):
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--plots", type=click.Path(file_okay=False), default=None,
               help="Also draw the sweep and per-case plots into this directory and link them.")
-def report_cmd(files, plots):
+@click.option("--notes", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A Markdown file of hand-written observations appended to the report.")
+def report_cmd(files, plots, notes):
     """Print the Markdown tables of benchmarks/RESULTS.md from results files.
 
     When several files hold one case, the last one with status ok is used.
 
     Example:
 
-        dedup bench report benchmarks/results/full-*.json --plots benchmarks > benchmarks/RESULTS.md
+        dedup bench report benchmarks/results/full-*.json --plots benchmarks --notes benchmarks/NOTES.md > benchmarks/RESULTS.md
     """
     try:
         results = [load_results(Path(f)) for f in files]
@@ -2141,7 +2154,8 @@ def report_cmd(files, plots):
             merged = [{**results[-1], "cases": [c for _, c, _ in merge_cases(results, files)]}]
             plot_compare(merged, ["results"], d / "cases.png")
             links["compare"] = "cases.png"
-    click.echo(markdown_report(results, list(files), links), nl=False)
+    text = Path(notes).read_text(encoding="utf-8") if notes else None
+    click.echo(markdown_report(results, list(files), links, text), nl=False)
 
 
 @bench.command("_case", hidden=True)

@@ -73,7 +73,7 @@ class RelatedConfig:
             "announces") is exactly what a 0.9 bar lets through.
     """
 
-    k: int = 10
+    k: int = 30
     min_cosine: float = 0.15
     related_cosine: float = 0.15
     cosine_per_day: float = 0.29
