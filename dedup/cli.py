@@ -282,5 +282,10 @@ def related(article_id, inputs, limit, fmt, strict, quiet, config):
         sys.stdout.write(f"  {sc:6.3f}  {rel:<10} {recs[j].id:<28} {recs[j].source or '':<14} {recs[j].title or ''}\n")
 
 
+from .bench import bench  # noqa: E402  (the bench group imports the library, not the CLI)
+
+main.add_command(bench)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
