@@ -103,6 +103,21 @@ def git_commit(root: Path | None = None) -> str | None:
     return sha if out.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", sha) else None
 
 
+def source_digest() -> str:
+    """SHA-256 (first 16 hex digits) of the ``dedup`` package's source files: the code a result measured.
+
+    The commit alone does not say it when the working tree has edits.
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for f in sorted(pkg.glob("*.py")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _cpu_model() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
@@ -1377,6 +1392,7 @@ def _child_main(name: str, ctx: CaseContext, out: Path, generate: bool) -> int:
     import resource
 
     case = _CASES_BY_NAME[name]
+    digest = source_digest()
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     sampler = _TreeSampler()
     sampler.start()
@@ -1393,6 +1409,7 @@ def _child_main(name: str, ctx: CaseContext, out: Path, generate: bool) -> int:
            "peak_rss_workers_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
            "peak_rss_tree_mb": round(peak_tree / 2**20, 1),
            # the machine's 1-minute load average around the case: other work on the machine skews timings
+           "source_digest": digest,
            "load_avg": {"before": load_before, "after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}}
     try:
         text = json.dumps(res, ensure_ascii=False, default=_json_default)
@@ -1499,7 +1516,7 @@ def results_header(suite: str, data: Path | None, seeds: Path | None) -> dict:
     from .engine import DedupConfig
 
     return {"dedup_bench": RESULTS_SCHEMA_VERSION, "suite": suite, "version": __version__,
-            "commit": git_commit(), "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "commit": git_commit(), "source_digest": source_digest(), "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
             "settings": DedupConfig().to_dict(), "machine": machine_info(),
             "data": str(data) if data else None, "seeds": str(seeds) if seeds else None}
 
@@ -1679,6 +1696,9 @@ def comparability(results: Sequence[dict]) -> list[str]:
                          "quality and timings measure different configurations")
         if base.get("suite") != r.get("suite"):
             warns.append(f"note: suites differ ({base.get('suite')} vs {r.get('suite')})")
+        if base.get("source_digest") and r.get("source_digest") and base["source_digest"] != r["source_digest"]:
+            warns.append(f"note: the dedup sources differ (digest {base['source_digest']} vs {r['source_digest']}): "
+                         "different code was measured")
         if (base.get("version"), base.get("commit")) != (r.get("version"), r.get("commit")):
             warns.append(f"note: file 1 is {base.get('version')} @ {str(base.get('commit'))[:10]}, "
                          f"file {i} is {r.get('version')} @ {str(r.get('commit'))[:10]}")
@@ -1885,8 +1905,9 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
                       f"dup_bias {s['verify']['dup_bias']}, linkage {s['cluster']['linkage']}."]
     # speed and memory
     lines += ["", "## Speed and memory", "",
-              "Wall time is the timed work of the case (for `speed`, `labels` and `scale_*`: read + fit + related "
-              "sections + report). Peak RSS: the case's own process (`ru_maxrss`) and its whole process tree sampled "
+              "Wall time is the timed work of the case (`speed`, `labels`: read + fit + related sections + report, "
+              "the library path of `dedup report`; `scale_*`: read + fit + report, without the related stage; "
+              "MB of JSON: the inputs' uncompressed bytes). Peak RSS: the case's own process (`ru_maxrss`) and its whole process tree sampled "
               "every 50 ms (the engine's tokenizer workers included). Each case runs in a fresh process.", "",
               "| case | articles | MB of JSON | wall s | articles/s | MB/s | peak RSS MB | peak tree MB | load before/after | status | file |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
