@@ -605,7 +605,7 @@ def generate_scale_corpus(sources_paths: Sequence[Path], n: int, out: Path, seed
     np.save(str(out) + ".truth.npy", groups)
     np.save(str(out) + ".kinds.npy", kinds)
     meta = {"records": n, "groups": int(groups.max()) + 1, "json_bytes": nbytes, "pool_sentences": len(sents),
-            "pool_titles": len(titles), "pool_reshuffles": None, "seconds": round(time.perf_counter() - t0, 1),
+            "pool_titles": len(titles), "seconds": round(time.perf_counter() - t0, 1),
             "seed": seed}
     with open(str(out) + ".meta.json", "w", encoding="utf-8") as fh:
         json.dump(meta, fh)
@@ -1907,6 +1907,7 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
     lines += ["", "## Speed and memory", "",
               "Wall time is the timed work of the case (`speed`, `labels`: read + fit + related sections + report, "
               "the library path of `dedup report`; `scale_*`: read + fit + report, without the related stage; "
+              "`lsh_recall`: the MinHash + banding stage only; peers: read + their whole pipeline; "
               "MB of JSON: the inputs' uncompressed bytes). Peak RSS: the case's own process (`ru_maxrss`) and its whole process tree sampled "
               "every 50 ms (the engine's tokenizer workers included). Each case runs in a fresh process.", "",
               "| case | articles | MB of JSON | wall s | articles/s | MB/s | peak RSS MB | peak tree MB | load before/after | status | file |",

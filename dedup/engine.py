@@ -21,8 +21,8 @@ from typing import Sequence
 import numpy as np
 
 from .cluster import agglomerate, components
-from .features import BoilerplateConfig, Corpus, pair_features, prepare
-from .lsh import CandidateStats, LSHConfig, candidate_pairs
+from .features import BoilerplateConfig, pair_features, prepare
+from .lsh import LSHConfig, candidate_pairs
 from .minhash import MinHashConfig, signatures
 from .normalize import NormalizeConfig
 from .progress import track

@@ -20,9 +20,9 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from ._arrays import sorted_unique
-from .normalize import DEFAULT_CONFIG, NormalizeConfig, normalize, tokens
+from .normalize import DEFAULT_CONFIG, NormalizeConfig, tokens
 from .record import Record
-from .shingle import ShingleBatch, ShingleConfig, TokenBatch, TokenHasher, shingles_from_tokens, token_batch
+from .shingle import ShingleBatch, ShingleConfig, TokenBatch, TokenHasher, shingles_from_tokens
 from .verify import PairFeatures, intersections
 
 #: A word in at most this many documents is always rare, however small the corpus

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import IO, Any, Sequence
+from typing import IO, Any
 
 from . import __version__
 from .engine import Deduplicator
