@@ -20,6 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ._arrays import sorted_unique
 from .cluster import agglomerate, components
 from .features import BoilerplateConfig, pair_features, prepare
 from .lsh import LSHConfig, candidate_pairs
@@ -201,6 +202,22 @@ class Deduplicator:
         b, r = cfg.lsh.params(cfg.minhash.num_perm)
         pairs, stats = candidate_pairs(sig, np.ones(len(act_idx), bool), b, r, cfg.lsh.max_bucket)
         pairs = act_idx[pairs] if len(pairs) else pairs
+        if cfg.lsh.neighbours:
+            # a short wire item inside a long roundup shares few of the roundup's
+            # shingles (Jaccard 0.05-0.15): LSH on Jaccard cannot see it, its
+            # words can. Add each article's nearest TF-IDF neighbours.
+            from .related import neighbour_pairs
+
+            extra, _ = neighbour_pairs(corpus.tfidf, corpus.published, k=cfg.lsh.neighbours,
+                                       min_cosine=cfg.lsh.neighbour_cosine, window_days=3.0, active=active)
+            n_lsh = len(pairs)
+            if len(extra):
+                allp = np.concatenate([pairs.reshape(-1, 2), extra]) if len(pairs) else extra
+                key = sorted_unique(allp[:, 0] * n + allp[:, 1])
+                pairs = np.stack([key // n, key % n], axis=1)
+            self.neighbour_candidates_ = int(len(pairs) - n_lsh)
+        else:
+            self.neighbour_candidates_ = 0
         self.candidates_ = stats
         next(steps, None)
 

@@ -65,6 +65,11 @@ class LSHConfig:
             boilerplate) only pair each member with its ``max_bucket`` nearest
             neighbours in bucket order instead of all pairs; the number of such
             buckets is reported.
+        neighbours: Also propose each article's ``neighbours`` nearest
+            TF-IDF neighbours (cosine at least ``neighbour_cosine``, published
+            within three days): the candidates a Jaccard-based LSH misses, a
+            short text inside a much longer one. 0 turns this off.
+        neighbour_cosine: See ``neighbours``.
     """
 
     threshold: float = 0.2
@@ -73,6 +78,8 @@ class LSHConfig:
     fp_weight: float = 0.3
     fn_weight: float = 0.7
     max_bucket: int = 200
+    neighbours: int = 10
+    neighbour_cosine: float = 0.2
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
