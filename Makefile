@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q tests; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 bench: $(STAMP)
-	$(BIN)/dedup bench run --suite full -o benchmarks/results/latest.json
+	$(BIN)/dedup bench run --suite full -o benchmarks/results/full-$$(date +%F).json
 
 clean:
 	rm -rf $(VENV) build *.egg-info

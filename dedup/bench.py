@@ -1924,7 +1924,8 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
                          f"{c.get('peak_rss_tree_mb', 0):,.0f} | {load} | ok | `{Path(f).name}` |")
         else:
             reason = str(c.get("reason", "")).splitlines()[0][:160] if c.get("reason") else ""
-            lines.append(f"| {c['name']} | - | - | - | - | - | - | {c.get('peak_rss_tree_mb', '-')} | {load} | "
+            tree = f"{c['peak_rss_tree_mb']:,.0f}" if isinstance(c.get("peak_rss_tree_mb"), (int, float)) else "-"
+            lines.append(f"| {c['name']} | - | - | - | - | - | - | {tree} | {load} | "
                          f"**{c.get('status')}**: {reason} | `{Path(f).name}` |")
     phases = [(c["name"], c["phases"]) for _, c, _ in items if c.get("status") == "ok" and c.get("phases")]
     if phases:
@@ -2019,7 +2020,8 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
                   "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
         for name, c in planted:
             if c.get("status") != "ok":
-                lines.append(f"| {name} | | | | {c.get('peak_rss_tree_mb', '-')} | | | | **{c.get('status')}**: "
+                tree = f"{c['peak_rss_tree_mb']:,.0f} (tree)" if isinstance(c.get("peak_rss_tree_mb"), (int, float)) else "-"
+                lines.append(f"| {name} | | | | {tree} | | | | **{c.get('status')}**: "
                              f"{str(c.get('reason', '')).splitlines()[0][:160]} |")
                 continue
             kinds = ", ".join(f"{k} {v['recall']:.3f}" for k, v in (c.get("planted", {}).get("by_kind") or {}).items())
@@ -2057,8 +2059,10 @@ def bench():
 
     Example:
 
+    \b
         dedup bench run --suite quick -o quick.json
         dedup bench compare old.json quick.json --plot cmp.png
+        dedup bench report benchmarks/results/full-*.json > benchmarks/RESULTS.md
     """
 
 

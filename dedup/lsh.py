@@ -68,7 +68,9 @@ class LSHConfig:
         neighbours: Also propose each article's ``neighbours`` nearest
             TF-IDF neighbours (cosine at least ``neighbour_cosine``, published
             within three days): the candidates a Jaccard-based LSH misses, a
-            short text inside a much longer one. 0 turns this off.
+            short text inside a much longer one. Off by default: on the dev
+            pairs 10 neighbours at cosine 0.2 found one more ``contained`` pair
+            (dup+contained F1 0.911 -> 0.914) for about 14 s more on 62k articles.
         neighbour_cosine: See ``neighbours``.
     """
 
@@ -78,7 +80,7 @@ class LSHConfig:
     fp_weight: float = 0.3
     fn_weight: float = 0.7
     max_bucket: int = 200
-    neighbours: int = 10
+    neighbours: int = 0
     neighbour_cosine: float = 0.2
 
     def __post_init__(self) -> None:
