@@ -2,11 +2,11 @@
 
 Union-find (path compression, union by size) over verified pairs only gives
 components. Inside a component, :func:`agglomerate` merges clusters strongest
-pair first, and only when most pairs across the two clusters verify directly
-(average linkage on verified pairs). So a chain A~B~C~D of verified pairs can
-never make A and D one cluster unless D is itself verified against most of
-what is already there: a hub that matches many templated items (the same
-cable sent to ten countries) does not drag them into one cluster.
+pair first, and only when every pair across the two clusters is at least
+compatible and enough of them verify outright. So a chain A~B~C~D of verified
+pairs can never make A and D one cluster unless D is itself compatible with
+all of what is already there: a hub that matches many templated items (the
+same cable sent to ten countries) does not drag them into one cluster.
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ def components(n: int, edges: Iterable[tuple[int, int]]) -> list[list[int]]:
 
 def agglomerate(members: Sequence[int], edges: Sequence[tuple[float, int, int]],
                 verified: Callable[[Sequence[tuple[int, int]]], Sequence[bool]],
-                max_check: int = 400, linkage: float = 0.5) -> list[list[int]]:
-    """Average-linkage merging of one component over directly verified pairs.
+                max_check: int = 400, linkage: float = 0.0) -> list[list[int]]:
+    """Merging of one component: complete linkage on compatibility, plus a share of verified pairs.
 
     Args:
         members: Document indices of the component.
