@@ -272,9 +272,10 @@ def pair_features(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> PairFe
     """Exact signals for the pairs ``(left[k], right[k])``.
 
     Example:
-        >>> c = prepare([Record(id=str(i), text="كلمة " * 20 + str(i)) for i in range(2)])
+        >>> base = "افتتح أمير المنطقة اليوم معرض الكتاب الدولي بحضور عدد كبير من الزوار "
+        >>> c = prepare([Record(id="a", text=base + "والناشرين"), Record(id="b", text=base + "والكتاب")])
         >>> round(float(pair_features(c, np.array([0]), np.array([1])).jaccard[0]), 2)
-        0.9
+        0.83
     """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)

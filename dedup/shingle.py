@@ -73,7 +73,7 @@ class TokenHasher:
 
     Example:
         >>> h = TokenHasher()
-        >>> h.hash_tokens(["كتب", "كتب"])[0] == h.hash_tokens(["كتب"])[0]
+        >>> bool(h.hash_tokens(["كتب", "كتب"])[0] == h.hash_tokens(["كتب"])[0])
         True
     """
 
