@@ -185,8 +185,8 @@ def report(inputs, fmt, output, strict, quiet, config):
 
     INPUTS are JSON Lines / CSV record files, scraped pages (.txt) or
     directories of them, or - for stdin. The report lists clusters (canonical
-    and members with their relation and similarity), unique articles, skipped
-    records and the settings used.
+    and members with their relation and similarity), unique articles, related
+    pairs, story clusters, teaser links, skipped records and the settings used.
 
     Example:
 
