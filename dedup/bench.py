@@ -958,30 +958,23 @@ def case_labels(ctx: CaseContext) -> dict:
     base = DedupConfig()
     default_bias = base.verify.dup_bias
     grid = sorted({round(float(x), 2) for x in np.arange(-4.5, -1.99, 0.25)} | {round(float(default_bias), 2)})
-    sweep, method = [], "cached prepare/signatures/candidates (verify + cluster re-run)"
+    def sweep_point(bias: float) -> dict:
+        d2 = Deduplicator(replace(base, verify=replace(base.verify, dup_bias=bias))).fit(dd.records_)
+        s2, _ = _cluster_predictor(ids, d2.cluster_of_)
+        sc = score_labels(labels, {"dup": s2}, known)
+        return {"dup_bias": bias, "default": bias == round(default_bias, 2),
+                "dup": sc["dup"]["all"], "dup_contained": sc["dup_contained"]["all"],
+                "clusters": len(d2.clusters_), "in_clusters": int((d2.cluster_of_ >= 0).sum())}
+
+    method = "cached prepare/signatures/candidates (verify + cluster re-run)"
     t0 = time.perf_counter()
     try:
         with reuse_stages():
             Deduplicator(base).fit(dd.records_)  # warm the cache with the default settings
-            for bias in track(grid, desc="dup_bias sweep", enabled=ctx.progress, unit="pt"):
-                cfg = replace(base, verify=replace(base.verify, dup_bias=bias))
-                d2 = Deduplicator(cfg).fit(dd.records_)
-                s2, _ = _cluster_predictor(ids, d2.cluster_of_)
-                sc = score_labels(labels, {"dup": s2}, known)
-                sweep.append({"dup_bias": bias, "default": bias == round(default_bias, 2),
-                              "dup": sc["dup"]["all"], "dup_contained": sc["dup_contained"]["all"],
-                              "clusters": len(d2.clusters_), "in_clusters": int((d2.cluster_of_ >= 0).sum())})
+            sweep = [sweep_point(b) for b in track(grid, desc="dup_bias sweep", enabled=ctx.progress, unit="pt")]
     except AttributeError:
         method = "full fits (engine stages could not be cached)"
-        sweep = []
-        for bias in track(grid[::2], desc="dup_bias sweep", enabled=ctx.progress, unit="pt"):
-            cfg = replace(base, verify=replace(base.verify, dup_bias=bias))
-            d2 = Deduplicator(cfg).fit(dd.records_)
-            s2, _ = _cluster_predictor(ids, d2.cluster_of_)
-            sc = score_labels(labels, {"dup": s2}, known)
-            sweep.append({"dup_bias": bias, "default": bias == round(default_bias, 2),
-                          "dup": sc["dup"]["all"], "dup_contained": sc["dup_contained"]["all"],
-                          "clusters": len(d2.clusters_), "in_clusters": int((d2.cluster_of_ >= 0).sum())})
+        sweep = [sweep_point(b) for b in track(grid[::2], desc="dup_bias sweep", enabled=ctx.progress, unit="pt")]
     sweep_s = time.perf_counter() - t0
     check = [p for p in sweep if p["default"]]
     consistent = bool(check) and check[0]["dup"] == quality["dup"]["all"]

@@ -18,8 +18,7 @@ from .io import InputError, read_inputs
 from .lsh import LSHConfig
 from .minhash import MinHashConfig
 from .progress import progress_enabled
-from .related import RelatedFinder
-from .related import related_sections as _related_sections
+from .related import RelatedFinder, related_sections
 from .report import build_report, dumps, report_text, write_canonical
 from .shingle import ShingleConfig
 
@@ -234,11 +233,6 @@ def canonical(inputs, output, dropped, strict, quiet, config):
         n_kept, n_dropped = write_canonical(dd, kept_fh, drop_fh)
     if not quiet:
         click.echo(f"kept {n_kept} records in {output}; dropped {n_dropped} into {dropped}", err=True)
-
-
-def related_sections(dd, result=None) -> dict:
-    """Related-article sections of the report: related pairs, stories, teaser links."""
-    return _related_sections(dd)
 
 
 @main.command()

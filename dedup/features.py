@@ -81,6 +81,17 @@ class BoilerplateConfig:
             raise ValueError("BoilerplateConfig.min_docs and global_min_docs must be at least 2")
 
 
+def _key_counts(keys: np.ndarray) -> np.ndarray:
+    """For every entry of ``keys``, how many entries share its value."""
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    starts = np.concatenate(([0], np.flatnonzero(sk[1:] != sk[:-1]) + 1))
+    counts = np.diff(np.concatenate((starts, [len(sk)])))
+    out = np.empty(len(keys), dtype=np.int64)
+    out[order] = np.repeat(counts, counts)
+    return out
+
+
 def discount_boilerplate(batch: ShingleBatch, groups: np.ndarray, cfg: BoilerplateConfig) -> tuple[ShingleBatch, int]:
     """Remove shingles that are boilerplate for their document's group (source).
 
@@ -97,25 +108,9 @@ def discount_boilerplate(batch: ShingleBatch, groups: np.ndarray, cfg: Boilerpla
     docs = batch.doc_ids()
     vals = batch.values.astype(np.uint64)
     n_docs = len(batch)
-    # global document frequency (sets are unique per document)
-    order = np.argsort(vals, kind="stable")
-    sv = vals[order]
-    brk = np.flatnonzero(sv[1:] != sv[:-1]) + 1
-    starts = np.concatenate(([0], brk))
-    counts = np.diff(np.concatenate((starts, [len(sv)])))
-    df = np.empty(len(vals), dtype=np.int64)
-    df[order] = np.repeat(counts, counts)
-    bad = df >= max(cfg.global_min_docs, cfg.global_share * n_docs)
-    # per-source document frequency
-    g = groups[docs].astype(np.uint64)
-    key = (g << np.uint64(32)) | vals
-    order = np.argsort(key, kind="stable")
-    sk = key[order]
-    brk = np.flatnonzero(sk[1:] != sk[:-1]) + 1
-    starts = np.concatenate(([0], brk))
-    counts = np.diff(np.concatenate((starts, [len(sk)])))
-    sdf = np.empty(len(vals), dtype=np.int64)
-    sdf[order] = np.repeat(counts, counts)
+    # sets are unique per document, so equal keys count documents
+    bad = _key_counts(vals) >= max(cfg.global_min_docs, cfg.global_share * n_docs)
+    sdf = _key_counts((groups[docs].astype(np.uint64) << np.uint64(32)) | vals)
     group_sizes = np.bincount(groups, minlength=int(groups.max()) + 1 if len(groups) else 1)
     need = np.maximum(cfg.min_docs, cfg.source_share * group_sizes[groups[docs]])
     bad |= sdf >= need
@@ -131,7 +126,6 @@ class Corpus:
         records: The records, in input order (index = document number).
         tokens: Normalized body tokens.
         shingles: Body 3-gram sets after boilerplate discounting.
-        raw_shingle_sizes: 3-gram counts before discounting.
         rare: Sets of each body's rare words.
         tfidf: L2-normalized TF-IDF rows of the bodies (CSR).
         published: Publication time as float seconds (NaN when unknown).
@@ -143,7 +137,6 @@ class Corpus:
     records: Sequence[Record]
     tokens: TokenBatch
     shingles: ShingleBatch
-    raw_shingle_sizes: np.ndarray
     rare: ShingleBatch
     tfidf: sp.csr_matrix
     published: np.ndarray
@@ -151,24 +144,6 @@ class Corpus:
     title_tokens: list[list[str]]
     boilerplate_shingles: int = 0
     sources: list[str] = field(default_factory=list)
-
-
-def _tokenize_chunk(args):
-    texts, cfg = args
-    return [tokens(t, cfg) if t else [] for t in texts]
-
-
-def tokenize_all(texts: Sequence[str], cfg: NormalizeConfig = DEFAULT_CONFIG, workers: int = 1) -> list[list[str]]:
-    """Tokenize many texts, over ``workers`` processes when the corpus is large."""
-    if workers <= 1 or len(texts) < 5000:
-        return _tokenize_chunk((texts, cfg))
-    size = (len(texts) + workers * 4 - 1) // (workers * 4)
-    chunks = [(texts[i : i + size], cfg) for i in range(0, len(texts), size)]
-    out: list[list[str]] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for part in pool.map(_tokenize_chunk, chunks):
-            out.extend(part)
-    return out
 
 
 def _hash_chunk(args):
@@ -210,6 +185,40 @@ def hash_bodies(texts: Sequence[str], cfg: NormalizeConfig, seed: int, min_token
     np.cumsum(sizes, out=offsets[1:])
     keys = [k for p in parts for k in p[2]]
     return TokenBatch(hashes, offsets), keys
+
+
+#: ``max_df`` never drops a word found in this few documents.
+MIN_COMMON_DOCS = 10
+
+
+def tfidf_from_batches(batches: Sequence[TokenBatch], n: int, max_df: float = 1.0) -> sp.csr_matrix:
+    """L2-normalized TF-IDF rows (sublinear tf) over the summed word counts of token batches.
+
+    Counts are built with numpy from token hashes (no vocabulary of Python
+    strings) and weighed by scikit-learn's ``TfidfTransformer``; words in more
+    than ``max_df`` of the ``n`` documents (and more than
+    :data:`MIN_COMMON_DOCS`) are dropped.
+
+    Example:
+        >>> from dedup.shingle import token_batch
+        >>> tfidf_from_batches([token_batch([["a", "b"], ["a"]])], 2).shape
+        (2, 2)
+    """
+    folded = [(tb.hashes >> np.uint64(32)).astype(np.uint32) for tb in batches]
+    allv = np.concatenate(folded) if folded else np.empty(0, np.uint32)
+    if len(allv) == 0:
+        return sp.csr_matrix((n, 0))
+    vocab = sorted_unique(allv)
+    rows = np.concatenate([tb.doc_ids() for tb in batches])
+    cols = np.searchsorted(vocab, allv)
+    counts = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(vocab)))
+    counts.sum_duplicates()
+    if max_df < 1.0 and n > 1:
+        # in a small corpus every word is in a large share of the documents:
+        # only drop words that are common in absolute terms too
+        df = np.bincount(counts.indices, minlength=len(vocab))
+        counts = counts[:, np.flatnonzero(df <= max(MIN_COMMON_DOCS, max_df * n))]
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
 
 
 def _set_batch(tb: TokenBatch, keep_token: np.ndarray | None = None) -> ShingleBatch:
@@ -254,18 +263,11 @@ def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleCo
     is_rare_word = df[inverse] <= rare_limit
     rare = words.filter(is_rare_word)
 
-    folded = (tb.hashes >> np.uint64(32)).astype(np.uint32)
-    if len(vocab):
-        cols = np.searchsorted(vocab, folded)
-        counts = sp.csr_matrix((np.ones(len(cols), dtype=np.float64), (tb.doc_ids(), cols)), shape=(n, len(vocab)))
-        counts.sum_duplicates()
-        tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
-    else:
-        tfidf = sp.csr_matrix((n, 0))
+    tfidf = tfidf_from_batches([tb], n)
 
     published = np.array([r.published.timestamp() if r.published else np.nan for r in records], dtype=np.float64)
-    titles = tokenize_all([r.title or "" for r in records], norm_cfg, 1)
-    return Corpus(records, tb, shingles, raw.sizes, rare, tfidf, published, exact, titles, n_bad, sources)
+    titles = [tokens(r.title, norm_cfg) if r.title else [] for r in records]
+    return Corpus(records, tb, shingles, rare, tfidf, published, exact, titles, n_bad, sources)
 
 
 def pair_features(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> PairFeatures:

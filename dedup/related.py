@@ -25,17 +25,13 @@ from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from ._arrays import sorted_unique
 from .cluster import agglomerate, components
 from .engine import Deduplicator, canonical_key
-from .features import pair_features
+from .features import pair_features, tfidf_from_batches
 from .normalize import tokens as norm_tokens
 from .shingle import TokenHasher, token_batch
-
-#: ``max_df`` never drops a word found in this few documents.
-MIN_COMMON_DOCS = 10
 
 __all__ = ["RelatedConfig", "RelatedFinder", "tfidf_matrix", "neighbour_pairs", "headline_match"]
 
@@ -94,29 +90,6 @@ class RelatedConfig:
                 raise ValueError(f"RelatedConfig.{name} must be between 0 and 1, got {v}")
         if self.window_days < 0 or self.template_days < 0:
             raise ValueError("RelatedConfig.window_days and template_days must be >= 0 (0 turns the window off)")
-
-
-def tfidf_from_batches(batches: Sequence, n: int, max_df: float = 1.0) -> sp.csr_matrix:
-    """TF-IDF rows over the summed word counts of several token batches of ``n`` documents.
-
-    Used to weigh title and body together from token hashes already computed.
-    """
-    folded = [(tb.hashes >> np.uint64(32)).astype(np.uint32) for tb in batches]
-    allv = np.concatenate(folded) if folded else np.empty(0, np.uint32)
-    if len(allv) == 0:
-        return sp.csr_matrix((n, 0))
-    vocab = sorted_unique(allv)
-    rows = np.concatenate([tb.doc_ids() for tb in batches])
-    cols = np.searchsorted(vocab, allv)
-    counts = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(vocab)))
-    counts.sum_duplicates()
-    if max_df < 1.0 and n > 1:
-        df = np.bincount(counts.indices, minlength=len(vocab))
-        # in a small corpus every word is in a large share of the documents:
-        # only drop words that are common in absolute terms too
-        keep = np.flatnonzero(df <= max(MIN_COMMON_DOCS, max_df * n))
-        counts = counts[:, keep]
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
 
 
 def tfidf_matrix(token_lists: Sequence[Sequence[str]], max_df: float = 1.0, hasher: TokenHasher | None = None) -> sp.csr_matrix:

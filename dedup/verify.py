@@ -160,7 +160,6 @@ class PairFeatures:
 
 
 NONE, DUP, CONTAINED = 0, 1, 2
-RELATION_NAMES = {DUP: "dup", CONTAINED: "contained"}
 
 
 def signal_matrix(f: "PairFeatures", cfg: VerifyConfig = VerifyConfig()) -> np.ndarray:
