@@ -18,6 +18,7 @@ __all__ = [
     "NormalizeConfig",
     "normalize",
     "tokens",
+    "light_stem",
     "nfkc",
     "strip_tatweel",
     "strip_diacritics",
@@ -297,3 +298,29 @@ def tokens(text: str, cfg: NormalizeConfig = DEFAULT_CONFIG) -> list[str]:
         ['كتب', 'الولد']
     """
     return _TOKEN_RE.findall(normalize(text, cfg))
+
+
+# Proclitics a name or number can carry in running text: "and", "so", then the
+# article with its prepositions. Longest first; the remainder keeps 2+ letters.
+_CONJUNCTIONS = "وف"
+_ARTICLES = ("بال", "كال", "لل", "ال")
+
+
+def light_stem(token: str) -> str:
+    """A normalized token without its leading conjunction and article.
+
+    Used where a word is matched as a name (rare words): ``وعفيفي``,
+    ``عفيفي``; ``بالرياض``, ``والرياض``, ``الرياض`` all give one key. It is
+    deliberately light (no suffixes, no roots): it only removes what is glued
+    to a word without changing it, and keeps at least two letters.
+
+    Example:
+        >>> [light_stem(t) for t in ["وعفيفي", "بالرياض", "للرياض", "ولي", "الى"]]
+        ['عفيفي', 'رياض', 'رياض', 'ولي', 'الى']
+    """
+    if len(token) > 3 and token[0] in _CONJUNCTIONS:
+        token = token[1:]
+    for art in _ARTICLES:
+        if token.startswith(art) and len(token) - len(art) >= 2:
+            return token[len(art):]
+    return token

@@ -20,8 +20,8 @@ same story?" and "which article does this teaser headline announce?".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,10 +30,11 @@ from ._arrays import sorted_unique
 from .cluster import agglomerate, components
 from .engine import Deduplicator, canonical_key
 from .features import pair_features, tfidf_from_batches
+from .headline import headline_features, headline_match, probability
 from .normalize import tokens as norm_tokens
 from .shingle import TokenHasher, token_batch
 
-__all__ = ["RelatedConfig", "RelatedFinder", "tfidf_matrix", "neighbour_pairs", "headline_match"]
+__all__ = ["RelatedConfig", "RelatedFinder", "headline_match", "neighbour_pairs", "tfidf_matrix"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,12 @@ class RelatedConfig:
             alone separates paraphrases from contradictions poorly (AUC 0.65),
             and one swapped word (another country, a number, "denies" for
             "announces") is exactly what a 0.9 bar lets through.
+        headline_story: Two unresolved headline-only records (teasers whose
+            article is not in the corpus) are one story when
+            :func:`~dedup.headline.same_story_probability` reaches this...
+        headline_overlap: ...and each headline has at least this share of
+            its content words in the other (the model was fitted on pairs
+            about one topic; this keeps it to pairs that share one).
     """
 
     k: int = 30
@@ -79,12 +86,14 @@ class RelatedConfig:
     max_df: float = 0.2
     story_linkage: float = 0.5
     teaser_min_score: float = 1.0
+    headline_story: float = 0.5
+    headline_overlap: float = 0.5
 
     def __post_init__(self) -> None:
         if self.k < 1:
             raise ValueError("RelatedConfig.k must be at least 1")
         for name in ("min_cosine", "related_cosine", "cosine_per_day", "template_rare", "max_df",
-                     "story_linkage", "teaser_min_score"):
+                     "story_linkage", "teaser_min_score", "headline_story", "headline_overlap"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise ValueError(f"RelatedConfig.{name} must be between 0 and 1, got {v}")
@@ -187,59 +196,6 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
     return pairs[ok], cos[ok]
 
 
-_STOP = frozenset(norm_tokens(
-    # negations (لا لم لن ليس غير) are kept on purpose: they turn a claim around
-    "في من على الى إلى عن مع ان أن إن او أو ثم قد ما هذا هذه ذلك التي الذي الذين كما بعد قبل "
-    "خلال بين حول عند منذ كل بعض هو هي هم نحو ضد دون لدى حتى اليوم امس أمس و ب ل ف ك يا بـ لـ"
-))
-
-
-def _char_grams(tok: str, n: int = 2) -> set[str]:
-    t = f"<{tok}>"
-    return {t[i : i + n] for i in range(max(1, len(t) - n + 1))}
-
-
-def _token_match(a: str, b: str) -> float:
-    """Similarity of two normalized words: 1 when equal, char-bigram Dice otherwise.
-
-    Absorbs transliteration and clitic variants (جونغ/جونج, روسيا/لروسيا);
-    words of three letters or less must be equal.
-    """
-    if a == b:
-        return 1.0
-    if min(len(a), len(b)) <= 3:
-        return 0.0
-    ga, gb = _char_grams(a), _char_grams(b)
-    return 2 * len(ga & gb) / (len(ga) + len(gb))
-
-
-def headline_match(headline: str, target: str, word_match: float = 0.6) -> float:
-    """How completely ``target`` reproduces the content words of ``headline``.
-
-    The share of the headline's content words (stop words ignored) found in
-    the target, a word counting as found when some target word matches it
-    closely (equal, or character-bigram Dice ≥ ``word_match``). A headline
-    that names another official, place or number leaves that word unmatched.
-
-    Example:
-        >>> headline_match("زعيم كوريا الشمالية يزور موسكو", "زعيم كوريا الشماليه يزور موسكو اليوم")
-        1.0
-        >>> headline_match("سيف بن زايد يلتقي في موسكو المدعي العام الروسي",
-        ...                "سيف بن زايد يلتقي وزير الداخلية الروسي في موسكو") < 0.8
-        True
-    """
-    h = [t for t in norm_tokens(headline) if t not in _STOP]
-    tt = [t for t in norm_tokens(target) if t not in _STOP]
-    if not h or not tt:
-        return 0.0
-    found = 0
-    for w in h:
-        best = max(_token_match(w, v) for v in tt)
-        if best >= word_match:
-            found += 1
-    return found / len(h)
-
-
 def _lead(text: str, words: int = 40) -> str:
     """The lead of a body: its first sentence, at most ``words`` words."""
     first = text.strip().split("\n", 1)[0]
@@ -276,7 +232,7 @@ class RelatedFinder:
     def __init__(self, config: RelatedConfig | None = None):
         self.config = config
 
-    def fit(self, dedup: Deduplicator) -> "RelatedFinder":
+    def fit(self, dedup: Deduplicator) -> RelatedFinder:
         cfg = self.config or RelatedConfig()
         if not isinstance(cfg, RelatedConfig):
             raise ValueError("RelatedFinder(config=...) takes a RelatedConfig")
@@ -308,7 +264,82 @@ class RelatedFinder:
         self._related = {(int(a), int(b)) for a, b in self.pairs_.tolist()}
         self.stories_ = self._stories(dedup)
         self.teaser_links_ = self._teasers(dedup)
+        self.headline_pairs_ = self._headline_pairs(dedup)
+        self.stories_ = self._with_headlines(dedup, self.stories_)
         return self
+
+    # -- headline-only records in stories ------------------------------------
+    def _headline_pairs(self, dedup: Deduplicator) -> list[tuple[int, int, float]]:
+        """Pairs of unresolved headline-only records that announce one story, with their probability.
+
+        Candidates are each headline's nearest headlines by word TF-IDF (within
+        the time window when both are dated); the verdict is
+        :func:`~dedup.headline.same_story_probability`, which tells a rewrite
+        of one story from a template with one slot swapped.
+        """
+        recs = dedup.records_
+        cfg = self.config_
+        heads = [t for t, a, _ in self.teaser_links_ if a is None]
+        if len(heads) < 2:
+            return []
+        toks = [norm_tokens(recs[t].title or recs[t].text) for t in heads]
+        x = tfidf_from_batches([token_batch(toks, TokenHasher(0))], len(heads))
+        pub = dedup.corpus_.published[np.asarray(heads)]
+        cand, _ = neighbour_pairs(x, pub, k=cfg.k, min_cosine=0.05, window_days=cfg.window_days, prune=0)
+        return [(heads[a], heads[b], self._headline_score(recs[heads[a]], recs[heads[b]])) for a, b in cand.tolist()]
+
+    def _headline_score(self, ra, rb) -> float:
+        """Same-story probability of two headline-only records; 0 when they share too little."""
+        f = headline_features(ra.title or ra.text, rb.title or rb.text)
+        if f[0] < self.config_.headline_overlap:  # matched_min
+            return 0.0
+        return round(probability(f), 4)
+
+    def _with_headlines(self, dedup: Deduplicator, stories: list[list[int]]) -> list[list[int]]:
+        """Stories with headline-only records added.
+
+        A resolved teaser joins the story of its article (with the article's
+        duplicate cluster, when the article is in no story yet). Unresolved
+        headline-only records form stories among themselves, strongest pair
+        first, only when every pair across two groups reaches the bar (so a
+        chain of look-alike headlines does not merge different events).
+        """
+        n = len(dedup.records_)
+        co = dedup.cluster_of_
+        story_of = {i: k for k, st in enumerate(stories) for i in st}
+        grown = [list(st) for st in stories]
+        for t, art, _ in self.teaser_links_:
+            if art is None:
+                continue
+            k = story_of.get(art)
+            if k is None:
+                unit = [art] if co[art] < 0 else [int(i) for i in np.flatnonzero(co == co[art])]
+                grown.append(unit)
+                k = len(grown) - 1
+                story_of.update({i: k for i in unit})
+            grown[k].append(t)
+            story_of[t] = k
+        bar = self.config_.headline_story
+        prob = {(min(a, b), max(a, b)): p for a, b, p in self.headline_pairs_}
+        recs = dedup.records_
+
+        def level(ps):
+            out = []
+            for a, b in ps:
+                key = (min(a, b), max(a, b))
+                if key not in prob:
+                    prob[key] = self._headline_score(recs[a], recs[b])
+                out.append(2 if prob[key] >= bar else 0)
+            return out
+
+        edges = [(p, a, b) for a, b, p in self.headline_pairs_ if p >= bar]
+        for comp in components(n, [(a, b) for _, a, b in edges]):
+            inside = set(comp)
+            grown.extend(agglomerate(comp, [e for e in edges if e[1] in inside], level, linkage=1.0))
+        keys = [canonical_key(r) for r in recs]
+        out = [sorted(set(st)) for st in grown if len(set(st)) > 1]
+        out.sort(key=lambda st: (-len(st), min(keys[i] for i in st)))
+        return out
 
     # -- stories ----------------------------------------------------------
     def _stories(self, dedup: Deduplicator) -> list[list[int]]:

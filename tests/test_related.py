@@ -48,7 +48,9 @@ def test_independent_reports_of_one_event_are_related_and_one_story():
     assert ("a", "b") in pairs
     assert not any("c" in p for p in pairs)
     stories = [sorted(ids[i] for i in s) for s in rf.stories_]
-    assert ["a", "b"] in stories
+    # the teaser announcing "a" joins a's story; the unresolved one joins nothing
+    assert ["a", "b", "t1"] in stories
+    assert not any("t2" in s for s in stories)
 
 
 def test_time_window_separates_far_apart_articles():
@@ -153,3 +155,44 @@ def test_seed_teasers_link_to_their_pages_embedded_articles():
     pairs = {(p["a"], p["b"]) for p in rep["related"]}
     assert ("001_05867d2d627bfb71#0", "002_fc06a514c71ab966#0") in pairs
     assert rep["summary"]["clusters"] == 0
+    # headline-only stories (DOMAIN.md): the two "negotiations without preconditions" teasers
+    # of 000 and the two North Korean navy teasers of 002 are one story each; Saif's are not
+    story_of = {m: s["id"] for s in rep["stories"] for m in s["members"]}
+    assert story_of.get("000_f3b9297b7872c95e#6") and story_of["000_f3b9297b7872c95e#6"] == story_of.get("000_f3b9297b7872c95e#7")
+    assert story_of.get("002_fc06a514c71ab966#7") and story_of["002_fc06a514c71ab966#7"] == story_of.get("002_fc06a514c71ab966#8")
+    assert story_of.get("002_fc06a514c71ab966#4") is None or story_of.get("002_fc06a514c71ab966#4") != story_of.get("002_fc06a514c71ab966#10")
+    # a teaser resolved to its page's embedded article is in that article's story
+    assert story_of["000_f3b9297b7872c95e#2"] == story_of["000_f3b9297b7872c95e#1"]
+
+
+def test_headline_model_tells_a_rewrite_from_a_swapped_slot():
+    from dedup.headline import FEATURES, headline_features, same_story_probability
+
+    saif = ("سيف بن زايد يلتقي في موسكو المدعي العام الروسي", "سيف بن زايد يلتقي وزير الداخلية الروسي في موسكو")
+    putin = ("بوتين: روسيا مستعدة للتفاوض مع أوكرانيا دون شروط مسبقة",
+             "الكرملين: بوتين أبلغ الموفد الأمريكي استعداد روسيا للتفاوض من دون شروط مسبقة")
+    f = dict(zip(FEATURES, headline_features(*saif)))
+    assert f["substitutions"] == 1 and f["insertions"] == 0  # one slot, two different officials
+    f = dict(zip(FEATURES, headline_features(*putin)))
+    assert f["substitutions"] == 0 and f["insertions"] >= 2  # one side adds who said it and to whom
+    assert same_story_probability(*saif) < 0.5 < same_story_probability(*putin)
+    # symmetric, and an identical headline is the same story
+    assert same_story_probability(*saif) == pytest.approx(same_story_probability(saif[1], saif[0]))
+    assert same_story_probability(putin[0], putin[0]) == 1.0
+    # negation turns a claim around
+    assert same_story_probability("الوزارة تؤكد رفع أسعار الوقود", "الوزارة تنفي رفع أسعار الوقود") < 0.5
+
+
+def test_unresolved_headlines_form_stories_only_when_they_share_content():
+    recs = [Record(id="p1", title="بوتين: روسيا مستعدة للتفاوض مع أوكرانيا دون شروط مسبقة", text="", kind="teaser", page="x"),
+            Record(id="p2", title="الكرملين: بوتين أبلغ الموفد الأمريكي استعداد روسيا للتفاوض من دون شروط مسبقة",
+                   text="", kind="teaser", page="x"),
+            Record(id="p3", title="بعد لقاء ويتكوف مع بوتين.. ترامب: روسيا وأوكرانيا قريبتان للغاية من الاتفاق",
+                   text="", kind="teaser", page="x"),
+            Record(id="s1", title="سيف بن زايد يلتقي في موسكو المدعي العام الروسي", text="", kind="teaser", page="y"),
+            Record(id="s2", title="سيف بن زايد يلتقي وزير الداخلية الروسي في موسكو", text="", kind="teaser", page="y")]
+    d = Deduplicator().fit(recs)
+    rf = RelatedFinder().fit(d)
+    ids = [r.id for r in recs]
+    assert [sorted(ids[i] for i in s) for s in rf.stories_] == [["p1", "p2"]]
+    assert all(a is None for _, a, _ in rf.teaser_links_)
