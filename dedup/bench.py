@@ -991,6 +991,152 @@ def case_labels(ctx: CaseContext) -> dict:
                       "default_reproduces_main_fit": consistent}}
 
 
+_PAGE_CHROME = ("الوطن| رصد", "المصدر: صحيفة الأنباء", "كلمات دلالية: أخبار محلية سياسة اقتصاد")
+_HEADLINE_LABELS = ("بالصور.. ", "عاجل: ", "فيديو.. ")
+
+
+def _spelling_noise(title: str, rng: random.Random) -> str:
+    """What sites do to a headline they reprint: hamza/yaa/taa-marbuta spellings, quotes, tatweel."""
+    out = title
+    for a, b in (("أ", "ا"), ("إ", "ا"), ("ى", "ي"), ("ة ", "ه ")):
+        if rng.random() < 0.5:
+            out = out.replace(a, b)
+    if rng.random() < 0.3:
+        out = f"«{out}»"
+    return out
+
+
+def teaser_pages(records: Sequence, n_pages: int, rng: random.Random, per_page: int = 8,
+                 held_out_per_page: int = 2) -> tuple[list[tuple[str, str]], list[dict], set[str]]:
+    """Scraped-looking pages whose "مقالات مشابهة" headlines are titles of real articles.
+
+    Each page: site chrome, a main article (a corpus body, in paragraphs), tags
+    and source lines, then a list of ``per_page`` teaser headlines: titles of
+    corpus articles, as sites reprint them (exact, respelled, with a label such
+    as "بالصور..", or cut short), of which ``held_out_per_page`` announce
+    articles left out of the corpus (they must stay unresolved).
+
+    Returns:
+        ``(pages, truth, held_out_ids)``: ``(file name, text)`` per page; per
+        teaser its page, position, headline, the announced article id and
+        whether it was held out; the ids to leave out of the corpus.
+    """
+    from .normalize import tokens
+
+    by_title: dict[tuple, list] = {}
+    for r in records:
+        if r.title and r.text and len(r.title.split()) >= 5:
+            by_title.setdefault(tuple(tokens(r.title)), []).append(r)
+    unique = [v[0] for v in by_title.values() if len(v) == 1]
+    unique.sort(key=lambda r: r.id)
+    pick = rng.sample(unique, min(len(unique), n_pages * (per_page + 1)))
+    pages, truth, held = [], [], set()
+    for p in range(n_pages):
+        chunk = pick[p * (per_page + 1):(p + 1) * (per_page + 1)]
+        if len(chunk) < per_page + 1:
+            break
+        main, teasers = chunk[0], chunk[1:]
+        paras = [s.strip() for s in re.split(r"(?<=[.!؟])\s+", main.text) if s.strip()]
+        lines = [_PAGE_CHROME[0], "", *[x for para in paras for x in (para, "")], _PAGE_CHROME[2], "", _PAGE_CHROME[1], "",
+                 "مقالات مشابهة", ""]
+        for k, r in enumerate(teasers):
+            kind = rng.random()
+            head = r.title.strip()
+            if kind < 0.4:
+                style = "exact"
+            elif kind < 0.7:
+                style, head = "respelled", _spelling_noise(head, rng)
+            elif kind < 0.85:
+                style, head = "labelled", rng.choice(_HEADLINE_LABELS) + head
+            else:
+                words = head.split()
+                cut = max(5, int(len(words) * 0.7))
+                if cut >= len(words):
+                    style = "exact"
+                else:
+                    style = "cut"
+                    last = words[cut]
+                    head = " ".join(words[:cut] + ([last[: max(1, len(last) // 2)]] if len(last) > 2 else []))
+            is_held = k >= per_page - held_out_per_page
+            if is_held:
+                held.add(r.id)
+            lines.append(f"  • {head}")
+            truth.append({"page": p, "position": k, "headline": head, "article": r.id, "held_out": is_held,
+                          "style": style})
+        pages.append((f"page{p:04d}.txt", "\n".join(lines) + "\n"))
+    return pages, truth, held
+
+
+def case_teasers(ctx: CaseContext) -> dict:
+    """Teaser links on generated pages whose teaser headlines are titles of real articles (both corpora)."""
+    from .engine import Deduplicator
+    from .io import read_inputs
+    from .normalize import tokens
+    from .related import RelatedFinder
+
+    n_pages = int(ctx.options.get("teaser_pages", 100))
+    t0 = time.perf_counter()
+    corpus = read_inputs([str(ctx.data_path(SNN)), str(ctx.data_path(ANT))], progress=ctx.progress)
+    pages, truth, held = teaser_pages(corpus.records, n_pages, random.Random(23))
+    pdir = ctx.work / "teaser_pages"
+    pdir.mkdir(parents=True, exist_ok=True)
+    for name, text in pages:
+        (pdir / name).write_text(text, encoding="utf-8")
+    read = read_inputs([str(pdir)])
+    records = [r for r in corpus.records if r.id not in held] + list(read.records)
+    t1 = time.perf_counter()
+    dd = Deduplicator(progress=ctx.progress).fit(records)
+    rf = RelatedFinder().fit(dd)
+    t2 = time.perf_counter()
+    recs = dd.records_
+    link = {recs[t].id: (None if a is None else recs[a]) for t, a, _ in rf.teaser_links_}
+    # the reader's teaser records of each page, in list order
+    by_page: dict[str, list] = {}
+    for r in read.records:
+        if r.kind == "teaser":
+            by_page.setdefault(r.page or "", []).append(r)
+    page_ids = sorted(by_page)
+    counts = {"teasers": 0, "found_by_segmenter": 0, "resolved": 0, "right": 0, "wrong": 0, "unresolved": 0,
+              "held_out": 0, "held_out_unresolved": 0, "held_out_linked": 0}
+    by_style: dict[str, dict] = {}
+    wrong = []
+    title_of = {r.id: tuple(tokens(r.title)) for r in corpus.records if r.title}
+    for p, pid in enumerate(page_ids):
+        got = by_page[pid]
+        want = [t for t in truth if t["page"] == p]
+        for t in want:
+            counts["teasers"] += 1
+            st = by_style.setdefault(t["style"], {"teasers": 0, "right": 0, "wrong": 0, "unresolved": 0})
+            st["teasers"] += 1
+            rec = got[t["position"]] if t["position"] < len(got) else None
+            if rec is None:
+                continue
+            counts["found_by_segmenter"] += 1
+            art = link.get(rec.id)
+            if t["held_out"]:
+                counts["held_out"] += 1
+                counts["held_out_unresolved" if art is None else "held_out_linked"] += 1
+                continue
+            if art is None:
+                counts["unresolved"] += 1
+                st["unresolved"] += 1
+                continue
+            counts["resolved"] += 1
+            ok = art.id == t["article"] or (art.title and tuple(tokens(art.title)) == title_of.get(t["article"]))
+            counts["right" if ok else "wrong"] += 1
+            st["right" if ok else "wrong"] += 1
+            if not ok and len(wrong) < 10:
+                wrong.append({"headline": t["headline"], "want": t["article"], "got": art.id})
+    announced = counts["teasers"] - n_pages * 2
+    quality = {"teaser_links": {
+        "precision": round(counts["right"] / counts["resolved"], 4) if counts["resolved"] else None,
+        "recall": round(counts["right"] / announced, 4) if announced > 0 else None,
+        "held_out_unresolved": round(counts["held_out_unresolved"] / counts["held_out"], 4) if counts["held_out"] else None}}
+    return {"articles": len(records), "pages": len(pages), "wall_s": t2 - t0,
+            "phases": {"read_generate_s": round(t1 - t0, 3), "fit_related_s": round(t2 - t1, 3)},
+            "counts": counts, "by_style": by_style, "wrong_examples": wrong, "quality": quality}
+
+
 _BOILERPLATE_MARKERS = {
     "ad line": re.compile(r"^\s*اعلان\s*$", re.M),
     "tweet link": re.compile(r"pic\.twitter\.com"),
@@ -1292,6 +1438,8 @@ CASES: tuple[Case, ...] = (
          ("seeds:",), case_seeds),
     Case("labels", ("full",), "dev pairs over SaudiNewsNet + ANT: dup, dup+contained, same-story; dup_bias sweep",
          (SNN, ANT, DEV_PAIRS), case_labels),
+    Case("teasers", ("full",), "teaser links on 100 generated pages whose teasers are titles of real articles",
+         (SNN, ANT), case_teasers),
     Case("lsh_recall", ("full",), "LSH recall against brute-force exact Jaccard, 5,000 SaudiNewsNet articles",
          (SNN,), case_lsh_recall),
     Case("speed", ("full",), "dedup report's library path on SaudiNewsNet + ANT", (SNN, ANT), case_speed),
