@@ -1127,7 +1127,7 @@ def case_teasers(ctx: CaseContext) -> dict:
             st["right" if ok else "wrong"] += 1
             if not ok and len(wrong) < 10:
                 wrong.append({"headline": t["headline"], "want": t["article"], "got": art.id})
-    announced = counts["teasers"] - n_pages * 2
+    announced = sum(not t["held_out"] for t in truth)
     quality = {"teaser_links": {
         "precision": round(counts["right"] / counts["resolved"], 4) if counts["resolved"] else None,
         "recall": round(counts["right"] / announced, 4) if announced > 0 else None,

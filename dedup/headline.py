@@ -143,10 +143,11 @@ _NEGATIONS = frozenset(norm_tokens("لا لم لن ليس ليست غير عدم
 def _matches(a: Sequence[str], b: Sequence[str], word_match: float = 0.6) -> np.ndarray:
     """``(len(a), len(b))`` boolean matrix: do the two words match (close spelling or one light stem)?"""
     m = np.zeros((len(a), len(b)), dtype=bool)
+    stems_b = [light_stem(y) for y in b]
     for i, x in enumerate(a):
         sx = light_stem(x)
         for j, y in enumerate(b):
-            m[i, j] = _token_match(x, y) >= word_match or sx == light_stem(y)
+            m[i, j] = sx == stems_b[j] or _token_match(x, y) >= word_match
     return m
 
 

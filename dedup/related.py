@@ -313,7 +313,8 @@ class RelatedFinder:
                 continue
             k = story_of.get(art)
             if k is None:
-                unit = [art] if co[art] < 0 else [int(i) for i in np.flatnonzero(co == co[art])]
+                c = dedup.clusters_[co[art]] if co[art] >= 0 else None
+                unit = [art] if c is None else [c.canonical, *(m.index for m in c.members)]
                 grown.append(unit)
                 k = len(grown) - 1
                 story_of.update({i: k for i in unit})
@@ -333,9 +334,13 @@ class RelatedFinder:
             return out
 
         edges = [(p, a, b) for a, b, p in self.headline_pairs_ if p >= bar]
-        for comp in components(n, [(a, b) for _, a, b in edges]):
-            inside = set(comp)
-            grown.extend(agglomerate(comp, [e for e in edges if e[1] in inside], level, linkage=1.0))
+        comps = components(n, [(a, b) for _, a, b in edges])
+        comp_of = {x: ci for ci, comp in enumerate(comps) for x in comp}
+        by_comp: dict[int, list] = {}
+        for e in edges:
+            by_comp.setdefault(comp_of[e[1]], []).append(e)
+        for ci, comp in enumerate(comps):
+            grown.extend(agglomerate(comp, by_comp[ci], level, linkage=1.0))
         keys = [canonical_key(r) for r in recs]
         out = [sorted(set(st)) for st in grown if len(set(st)) > 1]
         out.sort(key=lambda st: (-len(st), min(keys[i] for i in st)))
