@@ -23,8 +23,8 @@ Two tools work on headlines:
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 
