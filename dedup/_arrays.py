@@ -23,3 +23,46 @@ def sorted_unique(x: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(s[1:], s[:-1], out=keep[1:])
     return s[keep]
+
+
+def row_dots(x, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Dot products of the rows ``left[k]`` and ``right[k]`` of a CSR matrix.
+
+    The same numbers as ``x[left].multiply(x[right]).sum(axis=1)``, without
+    building two sub-matrices: the columns of each side are laid end to end
+    with the pair number in the high bits, so one ``searchsorted`` finds every
+    column the two rows share. Many small calls (the story merge asks a few
+    pairs at a time) cost microseconds instead of scipy's fancy indexing.
+
+    Example:
+        >>> import scipy.sparse as sp
+        >>> m = sp.csr_matrix(np.array([[1.0, 2.0, 0.0], [0.0, 3.0, 4.0]]))
+        >>> row_dots(m, np.array([0, 0]), np.array([1, 0])).tolist()
+        [6.0, 5.0]
+    """
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    out = np.zeros(len(left), dtype=np.float64)
+    if len(left) == 0 or x.nnz == 0:
+        return out
+    if not x.has_sorted_indices:
+        x = x.sorted_indices()
+    ptr, cols, vals = x.indptr, x.indices, x.data
+
+    def side(rows):
+        starts = ptr[rows]
+        sizes = ptr[rows + 1] - starts
+        total = int(sizes.sum())
+        owner = np.repeat(np.arange(len(rows), dtype=np.int64), sizes)
+        pos = np.arange(total, dtype=np.int64) - (np.cumsum(sizes) - sizes)[owner] + starts[owner]
+        return (owner.astype(np.uint64) << np.uint64(32)) | cols[pos].astype(np.uint64), vals[pos], owner
+
+    ka, va, _ = side(left)
+    kb, vb, ob = side(right)
+    if len(ka) == 0 or len(kb) == 0:
+        return out
+    at = np.searchsorted(ka, kb)
+    at[at >= len(ka)] = len(ka) - 1
+    hit = ka[at] == kb
+    out += np.bincount(ob[hit], weights=va[at[hit]] * vb[hit], minlength=len(left))
+    return out

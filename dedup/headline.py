@@ -22,6 +22,7 @@ Two tools work on headlines:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from itertools import pairwise
@@ -49,9 +50,10 @@ _STOP = frozenset(norm_tokens(
 ))
 
 
-def _char_grams(tok: str, n: int = 2) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _char_grams(tok: str, n: int = 2) -> frozenset[str]:
     t = f"<{tok}>"
-    return {t[i : i + n] for i in range(max(1, len(t) - n + 1))}
+    return frozenset(t[i : i + n] for i in range(max(1, len(t) - n + 1)))
 
 
 def _token_match(a: str, b: str) -> float:
@@ -129,9 +131,9 @@ def headline_match(headline: str, target: str, word_match: float = 0.6) -> float
     if not h or not tt:
         return 0.0
     found = 0
+    words = set(tt)
     for w in h:
-        best = max(_token_match(w, v) for v in tt)
-        if best >= word_match:
+        if w in words or any(_token_match(w, v) >= word_match for v in tt):
             found += 1
     return found / len(h)
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ._arrays import sorted_unique
+from ._arrays import row_dots, sorted_unique
 from .cluster import agglomerate, components
 from .engine import Deduplicator, canonical_key
 from .features import pair_features, tfidf_from_batches
@@ -373,7 +373,7 @@ class RelatedFinder:
             if todo:
                 a = np.array([members[ulist[ps[k][0]]][0] for k in todo])
                 b = np.array([members[ulist[ps[k][1]]][0] for k in todo])
-                cos = np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel() if x.shape[1] else np.zeros(len(todo))
+                cos = row_dots(x, a, b)
                 for k, c in zip(todo, cos.tolist()):
                     out[k] = 1 if c >= floor else 0
             return out

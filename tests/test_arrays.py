@@ -1,0 +1,32 @@
+"""The small numpy helpers against the obvious (slow) computations."""
+
+import numpy as np
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup._arrays import row_dots, sorted_unique
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 30), st.integers(1, 40), st.floats(0.01, 0.6))
+def test_row_dots_equal_scipy_products(seed, rows, cols, density):
+    rng = np.random.default_rng(seed)
+    x = sp.random(rows, cols, density=density, format="csr", random_state=rng)
+    left = rng.integers(0, rows, size=25)
+    right = rng.integers(0, rows, size=25)
+    want = np.asarray(x[left].multiply(x[right]).sum(axis=1)).ravel()
+    np.testing.assert_allclose(row_dots(x, left, right), want, rtol=1e-12, atol=1e-12)
+
+
+def test_row_dots_handles_empty_rows_unsorted_indices_and_no_pairs():
+    x = sp.csr_matrix((np.array([2.0, 1.0, 3.0]), np.array([2, 0, 1]), np.array([0, 2, 2, 3])), shape=(3, 3))
+    assert not x.has_sorted_indices or x.indices.tolist() == [2, 0, 1]
+    assert row_dots(x, np.array([0, 1, 0]), np.array([0, 0, 2])).tolist() == [5.0, 0.0, 0.0]
+    assert row_dots(x, np.array([], np.int64), np.array([], np.int64)).tolist() == []
+    assert row_dots(sp.csr_matrix((2, 0)), np.array([0]), np.array([1])).tolist() == [0.0]
+
+
+def test_sorted_unique_matches_numpy():
+    x = np.random.default_rng(1).integers(0, 50, size=500).astype(np.uint64)
+    assert sorted_unique(x).tolist() == np.unique(x).tolist()
