@@ -55,7 +55,21 @@ Policies worth knowing:
   without separators (the common case) is split into words, since the page
   gives no way to tell where one multi-word tag ends.
 * ``published`` comes from the first labelled date (``تاريخ النشر``,
-  ``نشر في``…), else an update label, else the first bare date line.
+  ``نشر في``…), else an update label, else the first bare date line (an
+  all-digit line such as ``2024-03-14T10:30:00`` or ``14/03/2024`` counts; a
+  bare date inside a headline list is that item's, never the page's). The raw
+  value is kept even when :func:`dedup.dates.parse_published` cannot read it
+  (it guesses nothing, so ``12/03/2024`` stays unparsed).
+* Footer menus and share bars (a line made only of entries such as ``سياسة
+  الخصوصية``, ``اتصل بنا``, ``من نحن`` or network names ``فيسبوك تويتر واتساب``)
+  are chrome, as are short parenthesized captions that name a picture or an
+  agency (``(صورة أرشيفية)``, ``(أ ف ب)``); other parenthesized lines are text.
+* A line ``place - agency`` or ``reporter – place`` (two short sides around a
+  spaced dash, no digits or punctuation) is a dateline: dropped, never a title.
+* A line of two or more ``#hashtags`` is a tag line.
+* A breadcrumb (three or more parts split by ``|`` ``›`` ``>`` or ``»``, all but
+  the last of at most three words) is a header even when its last part is the
+  headline; ``»`` is no separator on a line that opens a quotation with ``«``.
 """
 
 from __future__ import annotations
@@ -170,9 +184,10 @@ def _folded_words(s: str) -> str:
 
 _READ = r"(?:(?:اقراء?|طالع|شاهد|تابع)\s*(?:ايضا|كذلك)|اقراء?\s*المزيد|للمزيد\s*(?:اقرا|طالع))"
 _RELATED = (
-    r"(?:(?:مقالات|اخبار|موضوعات|مواضيع|قصص|تقارير)\s*(?:ذات\s*(?:صله|علاقه)|مشابهه|متعلقه|مرتبطه)"
-    r"|(?:قد|ربما)\s*(?:يهمك|يعجبك|تهمك|تعجبك|يهمكم|تهمكم)(?:\s*(?:ايضا|كذلك))?"
-    r"|(?:يهمك|يعجبك)\s*(?:ايضا|كذلك))"
+    r"(?:(?:مقالات|اخبار|موضوعات|مواضيع|قصص|تقارير|روابط|مواد)\s*(?:ذات\s*(?:صله|علاقه)|مشابهه|متعلقه|مرتبطه"
+    r"|(?:قد|ربما)\s*(?:تهمك|تعجبك)م?)"
+    r"|(?:قد|ربما)\s*(?:يهمك|يعجبك|تهمك|تعجبك)م?(?:\s*(?:ايضا|كذلك))?"
+    r"|(?:يهمك|يعجبك)م?\s*(?:ايضا|كذلك))"
 )
 _CHROME_LIST = (
     r"(?:الاكثر\s*(?:قراءه|مشاهده|تداولا|شعبيه|تعليقا|مشاركه|تفاعلا)"
@@ -236,7 +251,31 @@ _SHARE_RE = re.compile(
     r"|share\b|follow us|subscribe)"
 )
 _BYLINE_RE = re.compile(r"^(?:بقلم|كتب|كتبت)\s")
+# A line made only of footer-menu entries or social-network / share-button
+# names (``سياسة الخصوصية``, ``اتصل بنا``, ``فيسبوك تويتر واتساب``): the same
+# words end every Arabic news site, whatever the site. Matched on
+# :func:`_folded_words`.
+_MENU_WORD = (
+    r"(?:سياسه\s*(?:ال)?خصوصيه|(?:شروط|سياسه)\s*(?:ال)?(?:استخدام|خدمه|نشر)|(?:ال)?شروط\s*و\s*?(?:ال)?احكام"
+    r"|اتصل\s*بنا|اتصلوا\s*بنا|تواصل\s*معنا|من\s*نحن|عن\s*(?:ال)?موقع|عن\s*الصحيفه|اعلن\s*(?:معنا|لدينا)"
+    r"|خريطه\s*(?:ال)?موقع|فريق\s*(?:ال)?عمل|(?:ال)?نشره\s*(?:ال)?بريديه|الرئيسيه"
+    r"|فيس\s*بوك|فيسبوك|تويتر|اكس|واتس\s*اب|واتساب|تيليجرام|تليجرام|تلغرام|تيلغرام|انستغرام|انستجرام|انستقرام"
+    r"|يوتيوب|تيك\s*توك|لينكد\s*ان|سناب\s*شات|ماسنجر|بريد\s*(?:ال)?الكتروني|طباعه|نسخ\s*(?:ال)?رابط"
+    r"|facebook|twitter|whatsapp|telegram|instagram|youtube|tiktok|linkedin|email|print)"
+)
+_MENU_LINE_RE = re.compile(rf"^(?:{_MENU_WORD}\s*)+$")
+# ``(صورة أرشيفية)``, ``(أرشيفية)``, ``(أ ف ب)``: a short line wholly in
+# parentheses is a caption when it says it is a picture or names an agency
+# (other parenthesized lines are subtitles or titles: ``(غرق الغرقان أكثر)``).
+_PAREN_LINE_RE = re.compile(r"^\s*[(\[][^()\[\]]{1,80}[)\]]\s*$")
+_CAPTION_WORD_RE = re.compile(
+    r"صور|ارشيف|تعبيري|توضيحي|فوتو|فيديو|photo|file|archive|getty|reuters|afp|\bap\b|\bepa\b"
+    r"|رويترز|\bا\W*ف\W*ب\b|فرانس\s*برس|اسوشيتد|الاناضول|شينخوا|\bد\W*ب\W*ا\b|\bواس\b|\bوام\b"
+)
+# ``الرياض - واس``, ``القاهرة - أ ش أ``: a place, a dash, an agency, alone on a line.
+_DASH_DATELINE_RE = re.compile(r"^(?P<pre>[^\W\d_][^\d.:!?؟،,]{0,30}?)\s+[-–—]\s+(?P<post>[^\d.:!?؟،,]{1,20})$")
 _BREADCRUMB_SEP_RE = re.compile(r"\s*(?:\||›|»\s(?=\S)|\s>\s)\s*")
+_BREADCRUMB_SEP_NO_GUILLEMET_RE = re.compile(r"\s*(?:\||›|\s>\s)\s*")
 # ``موسكو، كييف (الاتحاد، وكالات)``: a few words, then a short parenthetical.
 _DATELINE_RE = re.compile(r"^(?P<pre>[^()]{1,60}?)\s*\((?P<par>[^()]{1,50})\)\s*[-–—:]?\s*$")
 _DATELINE_PREFIX_RE = re.compile(
@@ -361,7 +400,8 @@ def _is_chrome_line(s: str, cfg: SegmentConfig) -> bool:
 
 
 def _is_date_only(folded: str) -> bool:
-    toks = re.findall(r"[^\W_]+", folded)
+    # ``2024-03-14T10:30:00Z``: the ISO separators are not words
+    toks = re.findall(r"[^\W_]+", re.sub(r"(?<=\d)[tz](?=\d|\b)", " ", folded))
     if not toks or len(toks) > 14:
         return False
     has_digit = False
@@ -371,6 +411,17 @@ def _is_date_only(folded: str) -> bool:
         elif tok not in _DATE_WORDS:
             return False
     return has_digit
+
+
+def _is_numeric_date(folded: str) -> bool:
+    """A date line of digits only (ISO ``t``/``z`` allowed): a year and at least one more number."""
+    if not _is_date_only(folded):
+        return False
+    bare = re.sub(r"(?<=\d)[tz](?=\d|\b)", " ", folded)
+    if re.search(r"[^\W\d_]", bare):
+        return False  # words: the ordinary order (an English date line is chrome, e.g. a tweet's)
+    nums = re.findall(r"\d+", bare)
+    return len(nums) >= 2 and any(len(n) == 4 for n in nums)
 
 
 def _pieces(raw: str) -> list[str]:
@@ -440,8 +491,11 @@ def _classify(piece: str, line: int, cfg: SegmentConfig, markers: bool = True) -
         if _word_count(value) <= cfg.max_meta_words:
             return [_Unit(META, line, s, field="source", value=value)]
     elif _SOURCE_NOCOLON_RE.match(folded) and _word_count(s) <= 4:
-        value = _strip(s[_orig_end(s, idx, len("المصدر")):])
+        value = _strip(s[_orig_end(s, idx, len("المصدر")):]).strip(" :-–—")
         return [_Unit(META, line, s, field="source", value=value)]
+    toks = s.split()
+    if len(toks) >= 2 and all(tok.startswith("#") for tok in toks) and not s.endswith(":"):
+        return [_Unit(META, line, s, field="tags", value=s)]  # a line of hashtags
     m = _TAGS_RE.match(folded)
     if m and not _ends_sentence(s):
         value = _strip(s[_orig_end(s, idx, m.end()):]).strip(" :-–—")
@@ -475,8 +529,14 @@ def _classify(piece: str, line: int, cfg: SegmentConfig, markers: bool = True) -
                 return [_Unit(MARKER, line, s, family=family, inline=True)] + rest_units
         # "اقرأ أيضاً ما قاله…" with a space and a sentence: not a marker
 
+    if _is_numeric_date(folded):  # before the chrome test: ``2024-03-14T10:30:00``, ``14/03/2024``
+        return [_Unit(META, line, s, field="bare", value=s)]
     if _is_chrome_line(s, cfg) or _PHOTO_CREDIT_RE.match(folded) and _word_count(s) <= 8:
         return [_Unit(CHROME, line, s)]
+    if _MENU_LINE_RE.match(words_only) or (
+        _PAREN_LINE_RE.match(s) and _word_count(s) <= 8 and _CAPTION_WORD_RE.search(folded)
+    ):
+        return [_Unit(CHROME, line, s)]  # footer menu, share bar, caption in parentheses
     if _is_date_only(folded):
         return [_Unit(META, line, s, field="bare", value=s)]
 
@@ -491,8 +551,14 @@ def _classify(piece: str, line: int, cfg: SegmentConfig, markers: bool = True) -
     # soft noise: bylines, header labels, breadcrumbs, datelines, one-word lines
     if (_HEADER_LABEL_RE.match(folded) and words <= 12) or (_BYLINE_RE.match(folded) and words <= 4 and headline):
         return [_Unit(SOFT, line, s)]
-    parts = [p for p in _BREADCRUMB_SEP_RE.split(body) if p.strip()]
-    if headline and len(parts) >= 3 and all(_word_count(p) <= 3 for p in parts):
+    # ``»`` closes a quotation when the line opens one with ``«``; then it is no separator
+    sep_re = _BREADCRUMB_SEP_NO_GUILLEMET_RE if "«" in body else _BREADCRUMB_SEP_RE
+    parts = [p for p in sep_re.split(body) if p.strip()]
+    if headline and len(parts) >= 3 and all(_word_count(p) <= 3 for p in parts[:-1]):
+        # a breadcrumb; its last part may be the page's own headline
+        return [_Unit(SOFT, line, s)]
+    dl = _DASH_DATELINE_RE.match(body)
+    if dl and not bullet and words <= 5 and _word_count(dl.group("pre")) <= 2 and _word_count(dl.group("post")) <= 3:
         return [_Unit(SOFT, line, s)]
     dl = _DATELINE_RE.match(body)
     if (
@@ -613,8 +679,8 @@ class _Splitter:
         while j < len(self.u):
             v = self.u[j]
             if v.soft or (v.kind == TEXT and v.headline and v.words < self.cfg.min_teaser_words):
-                if v.kind == META:
-                    self._meta(v)
+                if v.kind == META and v.field != "bare":
+                    self._meta(v)  # a bare date in a list is an item's date, not the page's
                 j += 1
                 continue
             if not self._list_item(v):
