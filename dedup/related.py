@@ -30,7 +30,7 @@ from ._arrays import row_dots, sorted_unique
 from .cluster import agglomerate, components
 from .engine import Deduplicator, canonical_key
 from .features import pair_features, tfidf_from_batches
-from .headline import headline_features, headline_match, headline_prefix, probability
+from .headline import content_words, headline_features, headline_match, headline_prefix, probability
 from .normalize import tokens as norm_tokens
 from .shingle import TokenHasher, token_batch
 
@@ -74,6 +74,11 @@ class RelatedConfig:
         headline_overlap: ...and each headline has at least this share of
             its content words in the other (the model was fitted on pairs
             about one topic; this keeps it to pairs that share one).
+        min_headline_words: A headline with fewer content words than this
+            (a section label: ``كاريكاتير``, ``صور اقتصادية``) names no story:
+            it links only to an article with exactly that title (when that is
+            unambiguous), never through a lead sentence, and forms no headline
+            story with other headlines.
     """
 
     k: int = 30
@@ -88,6 +93,7 @@ class RelatedConfig:
     teaser_min_score: float = 1.0
     headline_story: float = 0.5
     headline_overlap: float = 0.5
+    min_headline_words: int = 3
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -97,6 +103,8 @@ class RelatedConfig:
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise ValueError(f"RelatedConfig.{name} must be between 0 and 1, got {v}")
+        if self.min_headline_words < 1:
+            raise ValueError("RelatedConfig.min_headline_words must be at least 1")
         if self.window_days < 0 or self.template_days < 0:
             raise ValueError("RelatedConfig.window_days and template_days must be >= 0 (0 turns the window off)")
 
@@ -222,8 +230,8 @@ class RelatedFinder:
     Example:
         >>> from dedup.record import Record
         >>> from dedup.engine import Deduplicator
-        >>> recs = [Record(id="a", text="مطر غزير في جدة", title="أمطار جدة"),
-        ...         Record(id="t", text="", title="أمطار جدة", kind="teaser")]
+        >>> recs = [Record(id="a", text="مطر غزير في جدة", title="أمطار غزيرة في جدة"),
+        ...         Record(id="t", text="", title="أمطار غزيرة في جدة", kind="teaser")]
         >>> rf = RelatedFinder().fit(Deduplicator().fit(recs))
         >>> rf.teaser_links_
         [(1, 0, 1.0)]
@@ -289,9 +297,21 @@ class RelatedFinder:
         return [(heads[a], heads[b], self._headline_score(recs[heads[a]], recs[heads[b]])) for a, b in cand.tolist()]
 
     def _headline_score(self, ra, rb) -> float:
-        """Same-story probability of two headline-only records; 0 when they share too little."""
-        f = headline_features(ra.title or ra.text, rb.title or rb.text)
-        if f[0] < self.config_.headline_overlap:  # matched_min
+        """Same-story probability of two headline-only records.
+
+        0 when they share too little, when either is too short to name a story
+        (``min_headline_words``), or when both are dated further apart than
+        ``window_days`` (a recurring headline on another day is another item).
+        """
+        cfg = self.config_
+        ha, hb = ra.title or ra.text, rb.title or rb.text
+        if min(len(content_words(ha)), len(content_words(hb))) < cfg.min_headline_words:
+            return 0.0
+        if cfg.window_days and ra.published and rb.published:
+            if abs((ra.published - rb.published).total_seconds()) > cfg.window_days * 86400.0:
+                return 0.0
+        f = headline_features(ha, hb)
+        if f[0] < cfg.headline_overlap:  # matched_min
             return 0.0
         return round(probability(f), 4)
 
@@ -394,6 +414,31 @@ class RelatedFinder:
 
     # -- teasers ------------------------------------------------------------
     def _teasers(self, dedup: Deduplicator) -> list[tuple[int, int | None, float]]:
+        """Resolve every headline-only record to the article it announces, or to None.
+
+        Candidates: articles whose normalized title equals the headline, else
+        a word-TF-IDF shortlist over titles and leads judged by
+        :func:`~dedup.headline.headline_match`. A title must match both ways
+        (or be the start of the title, cut short by the list): a *title* link.
+        A lead sentence only has to contain the headline's words: a *lead* link,
+        taken only when no title links.
+
+        A headline of fewer than ``min_headline_words`` content words (a
+        section label such as ``كاريكاتير`` or ``صور اقتصادية``, which recurs
+        on every day's item and sits in the leads of countless pages) links
+        only to an article of its own page that carries exactly its title.
+
+        Never forced:
+
+        * an article published more than ``window_days`` after a dated
+          headline cannot be the one it announces;
+        * when the best links point at articles of different stories (a
+          recurring section title such as ``صح لسانك``, or two events whose
+          titles share every word), the headline is ambiguous and stays
+          unresolved (score 1.0, article None). Articles of one duplicate
+          cluster or one story count as one. A match on the headline's own
+          page wins outright.
+        """
         recs = dedup.records_
         corpus = dedup.corpus_
         cfg = self.config_
@@ -402,41 +447,62 @@ class RelatedFinder:
         teasers = [i for i, r in enumerate(recs) if not has_body[i] and (r.title or r.text).strip()]
         if not teasers:
             return []
+        # which story (else duplicate cluster, else itself) an article belongs to
+        group = np.where(dedup.cluster_of_ >= 0, len(recs) + dedup.cluster_of_, np.arange(len(recs)))
+        for k, st in enumerate(self.stories_):
+            group[st] = 2 * len(recs) + k
+        pub = corpus.published
+        keys = [canonical_key(r) for r in recs]
+
+        def usable(t: int, cands: list[int]) -> list[int]:
+            """Candidates not published after the headline's window (when both are dated)."""
+            if not cfg.window_days or np.isnan(pub[t]):
+                return cands
+            return [i for i in cands if not (pub[i] - pub[t] > cfg.window_days * 86400.0)]
+
+        def decide(t: int, cands: list[int], score: float) -> tuple[int, int | None, float]:
+            same_page = [i for i in cands if recs[i].page is not None and recs[i].page == recs[t].page]
+            if same_page:
+                return (t, min(same_page, key=lambda i: keys[i]), score)
+            if len(content_words(heads[t])) < cfg.min_headline_words:
+                return (t, None, score)  # a section label, not a story
+            if len({int(group[i]) for i in cands}) > 1:
+                return (t, None, score)  # ambiguous: several stories match equally
+            return (t, min(cands, key=lambda i: keys[i]), score)
+
         # exact title index
         by_title: dict[tuple, list[int]] = {}
         for i in articles.tolist():
-            t = tuple(corpus.title_tokens[i])
-            if t:
-                by_title.setdefault(t, []).append(i)
+            title = tuple(corpus.title_tokens[i])
+            if title:
+                by_title.setdefault(title, []).append(i)
         # shortlist fuzzy candidates by word TF-IDF over titles and leads
         # (hashes, no vocabulary of strings); headline_match then decides with
         # character n-grams, which absorb spelling variants word by word.
-        pending = [t for t in teasers if tuple(norm_tokens(recs[t].title or recs[t].text)) not in by_title]
+        heads = {t: recs[t].title or recs[t].text for t in teasers}
+        pending = [t for t in teasers if not usable(t, by_title.get(tuple(norm_tokens(heads[t])), []))]
         tmat = None
         if pending and len(articles):
             hasher = TokenHasher(0)
             target_tokens = [corpus.title_tokens[i] + norm_tokens(_lead(recs[i].text)) for i in articles.tolist()]
-            query_tokens = [norm_tokens(recs[t].title or recs[t].text) for t in pending]
+            query_tokens = [norm_tokens(heads[t]) for t in pending]
             both = tfidf_from_batches([token_batch(target_tokens + query_tokens, hasher)], len(target_tokens) + len(query_tokens))
             tmat, qmat = both[: len(target_tokens)], both[len(target_tokens):]
             qrow = {t: k for k, t in enumerate(pending)}
-        keys = [canonical_key(r) for r in recs]
         out = []
         for t in teasers:
-            head = recs[t].title or recs[t].text
-            ht = tuple(norm_tokens(head))
-            exact = by_title.get(ht)
+            head = heads[t]
+            exact = usable(t, by_title.get(tuple(norm_tokens(head)), []))
             if exact:
-                same_page = [i for i in exact if recs[i].page is not None and recs[i].page == recs[t].page]
-                best = min(same_page or exact, key=lambda i: keys[i])
-                out.append((t, best, 1.0))
+                out.append(decide(t, exact, 1.0))
                 continue
             if tmat is None or tmat.shape[1] == 0:
                 out.append((t, None, 0.0))
                 continue
             sims = (tmat @ qmat[qrow[t]].T).toarray().ravel()
             top = np.argsort(-sims, kind="stable")[:10]
-            best, best_score = None, 0.0
+            by_kind: dict[str, list[int]] = {"title": [], "lead": []}
+            best_score = 0.0
             for j in top.tolist():
                 if sims[j] <= 0:
                     break
@@ -445,15 +511,16 @@ class RelatedFinder:
                 # a title must match both ways (it must not add another event);
                 # a lead sentence only has to contain the headline's words
                 by_title_ = min(headline_match(head, title), headline_match(title, head)) if title else 0.0
-                score = max(by_title_, headline_match(head, _lead(recs[i].text)))
-                if score < 1.0 and title and headline_prefix(head, title):
-                    score = 1.0  # the start of the title, cut short by the list
-                if score > best_score or (score == best_score and best is not None and keys[i] < keys[best]):
-                    best, best_score = i, score
-            if best is not None and best_score >= cfg.teaser_min_score:
-                out.append((t, best, round(best_score, 4)))
-            else:
-                out.append((t, None, round(best_score, 4)))
+                if by_title_ < 1.0 and title and headline_prefix(head, title):
+                    by_title_ = 1.0  # the start of the title, cut short by the list
+                by_lead = headline_match(head, _lead(recs[i].text))
+                best_score = max(best_score, by_title_, by_lead)
+                if by_title_ >= cfg.teaser_min_score:
+                    by_kind["title"].append(i)
+                elif by_lead >= cfg.teaser_min_score:
+                    by_kind["lead"].append(i)
+            cands = usable(t, by_kind["title"]) or usable(t, by_kind["lead"])
+            out.append(decide(t, cands, round(best_score, 4)) if cands else (t, None, round(best_score, 4)))
         return out
 
     def related_to(self, dedup: Deduplicator, index: int) -> list[tuple[int, float, str]]:

@@ -217,3 +217,67 @@ def test_teaser_cut_short_or_labelled_still_links_to_its_article():
     rf = RelatedFinder().fit(Deduplicator().fit(recs))
     links = {recs[t].id: (None if a is None else recs[a].id) for t, a, _ in rf.teaser_links_}
     assert links == {"t1": "a", "t2": "a", "t3": None}
+
+
+def _links(recs, cfg=None):
+    rf = RelatedFinder(cfg).fit(Deduplicator().fit(recs))
+    return rf, {recs[t].id: (None if a is None else recs[a].id, s) for t, a, s in rf.teaser_links_}
+
+
+def test_section_labels_link_to_nothing_and_form_no_story():
+    # "كاريكاتير" is every day's cartoon: found in the lead of an index page and
+    # the exact title of one article, it names none of them
+    index_page = Record(id="rss", title="خلاصات RSS", text="اشترك في خلاصات الأخبار المحليات الرياضة كاريكاتير الاقتصاد "
+                        "والثقافة والرأي لتصلك آخر الأخبار أولا بأول من الصحيفة", published=T0)
+    cartoon = Record(id="cartoon", title="كاريكاتير", text="رسم ساخر عن ازدحام الطرق في موسم الصيف مع عودة المدارس "
+                     "وتكدس السيارات عند الإشارات", published=T0)
+    labels = [Record(id=f"k{d}", title="كاريكاتير", text="", published=T0 + timedelta(days=d)) for d in range(4)]
+    rf, links = _links([index_page, cartoon, *labels])
+    assert all(links[f"k{d}"][0] is None for d in range(4))
+    assert not any(len(s) > 1 and any(i >= 2 for i in s) for s in rf.stories_)
+    # on its own page, a short headline still names the article it sits over
+    page = [Record(id="p#0", title="أمطار جدة", text=FLOOD_A, kind="main", page="p"),
+            Record(id="p#1", title="أمطار جدة", text="", kind="teaser", page="p")]
+    assert _links(page)[1]["p#1"] == ("p#0", 1.0)
+
+
+def test_a_title_shared_by_different_stories_is_ambiguous_but_copies_of_one_are_not():
+    title = "أمير المنطقة يدشن مشروعات تنموية جديدة"
+    other = ("دشن أمير منطقة تبوك مشروعات للمياه والصرف الصحي في محافظة ضباء بتكلفة تجاوزت مئتي مليون ريال "
+             "وتشمل شبكات جديدة ومحطات ضخ وخزانات تخدم أحياء المحافظة الشمالية")
+    recs = [Record(id="a", title=title, text=FLOOD_A, source="okaz", published=T0),
+            Record(id="b", title=title, text=other, source="sabq", published=T0),
+            Record(id="t", title=title, text="", kind="teaser", page="p")]
+    assert _links(recs)[1]["t"] == (None, 1.0)
+    copies = [Record(id="a", title=title, text=FLOOD_A, source="okaz", published=T0),
+              Record(id="b", title=title, text=FLOOD_A + " وأضاف المتحدث أن الوضع مستقر", source="sabq",
+                     published=T0 + timedelta(hours=1)),
+              Record(id="t", title=title, text="", kind="teaser", page="p")]
+    assert _links(copies)[1]["t"] == ("a", 1.0)
+
+
+def test_a_dated_headline_does_not_announce_a_later_article():
+    title = "أمطار غزيرة وسيول في جدة"
+    later = [Record(id="a", title=title, text=FLOOD_A, published=T0 + timedelta(days=10)),
+             Record(id="t", title=title, text="", published=T0)]
+    assert _links(later)[1]["t"][0] is None
+    earlier = [Record(id="a", title=title, text=FLOOD_A, published=T0 - timedelta(days=10)),
+               Record(id="t", title=title, text="", published=T0)]
+    assert _links(earlier)[1]["t"][0] == "a"
+    # with the window off, dates do not count
+    assert _links(later, RelatedConfig(window_days=0))[1]["t"][0] == "a"
+
+
+def test_headline_stories_stay_inside_the_time_window():
+    # the same headline every other day: each neighbour is inside the 3-day
+    # window, but the first and the last are not, so they are not one story
+    head = "بوتين: روسيا مستعدة للتفاوض مع أوكرانيا دون شروط مسبقة"
+    recs = [Record(id=f"h{d}", title=head, text="", published=T0 + timedelta(days=d)) for d in (0, 2, 4)]
+    stories = RelatedFinder().fit(Deduplicator().fit(recs)).stories_
+    assert len(stories) == 1 and len(stories[0]) == 2
+    assert RelatedFinder().fit(Deduplicator().fit(recs[:2])).stories_ == [[0, 1]]
+
+
+def test_min_headline_words_is_validated():
+    with pytest.raises(ValueError):
+        RelatedConfig(min_headline_words=0)
