@@ -30,7 +30,13 @@ from ._arrays import row_dots, sorted_unique
 from .cluster import agglomerate, components
 from .engine import Deduplicator, canonical_key
 from .features import pair_features, tfidf_from_batches
-from .headline import content_words, headline_features, headline_match, headline_prefix, probability
+from .headline import (
+    content_words,
+    headline_features,
+    headline_match,
+    headline_prefix,
+    probability,
+)
 from .normalize import tokens as norm_tokens
 from .shingle import TokenHasher, token_batch
 
@@ -307,9 +313,9 @@ class RelatedFinder:
         ha, hb = ra.title or ra.text, rb.title or rb.text
         if min(len(content_words(ha)), len(content_words(hb))) < cfg.min_headline_words:
             return 0.0
-        if cfg.window_days and ra.published and rb.published:
-            if abs((ra.published - rb.published).total_seconds()) > cfg.window_days * 86400.0:
-                return 0.0
+        if (cfg.window_days and ra.published and rb.published
+                and abs((ra.published - rb.published).total_seconds()) > cfg.window_days * 86400.0):
+            return 0.0
         f = headline_features(ha, hb)
         if f[0] < cfg.headline_overlap:  # matched_min
             return 0.0

@@ -12,7 +12,14 @@ from click.testing import CliRunner
 from dedup.cli import main
 from dedup.engine import Deduplicator
 from dedup.record import Record
-from dedup.related import RelatedConfig, RelatedFinder, headline_match, neighbour_pairs, related_sections, tfidf_matrix
+from dedup.related import (
+    RelatedConfig,
+    RelatedFinder,
+    headline_match,
+    neighbour_pairs,
+    related_sections,
+    tfidf_matrix,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 T0 = datetime(2024, 3, 11, 8, 0, tzinfo=timezone.utc)
