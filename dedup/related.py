@@ -232,6 +232,10 @@ class RelatedFinder:
         cosines_: Cosine of each related pair.
         stories_: Story clusters: lists of record indices (two or more).
         teaser_links_: ``(teaser, article or None, score)`` per teaser.
+        teaser_reasons_: Why each unresolved teaser is unresolved: ``no
+            match``, ``ambiguous`` (articles of several stories match equally),
+            ``section label`` (too few words to name a story) or ``published
+            later`` (the only matches appeared after the headline's window).
 
     Example:
         >>> from dedup.record import Record
@@ -451,6 +455,7 @@ class RelatedFinder:
         has_body = corpus.tokens.sizes > 0
         articles = np.flatnonzero(has_body)
         teasers = [i for i, r in enumerate(recs) if not has_body[i] and (r.title or r.text).strip()]
+        self.teaser_reasons_: dict[int, str] = {}
         if not teasers:
             return []
         # which story (else duplicate cluster, else itself) an article belongs to
@@ -471,9 +476,11 @@ class RelatedFinder:
             if same_page:
                 return (t, min(same_page, key=lambda i: keys[i]), score)
             if len(content_words(heads[t])) < cfg.min_headline_words:
-                return (t, None, score)  # a section label, not a story
+                self.teaser_reasons_[t] = "section label"  # too short to name a story
+                return (t, None, score)
             if len({int(group[i]) for i in cands}) > 1:
-                return (t, None, score)  # ambiguous: several stories match equally
+                self.teaser_reasons_[t] = "ambiguous"  # several stories match equally
+                return (t, None, score)
             return (t, min(cands, key=lambda i: keys[i]), score)
 
         # exact title index
@@ -503,6 +510,7 @@ class RelatedFinder:
                 out.append(decide(t, exact, 1.0))
                 continue
             if tmat is None or tmat.shape[1] == 0:
+                self.teaser_reasons_[t] = "no match"
                 out.append((t, None, 0.0))
                 continue
             sims = (tmat @ qmat[qrow[t]].T).toarray().ravel()
@@ -526,7 +534,11 @@ class RelatedFinder:
                 elif by_lead >= cfg.teaser_min_score:
                     by_kind["lead"].append(i)
             cands = usable(t, by_kind["title"]) or usable(t, by_kind["lead"])
-            out.append(decide(t, cands, round(best_score, 4)) if cands else (t, None, round(best_score, 4)))
+            if cands:
+                out.append(decide(t, cands, round(best_score, 4)))
+                continue
+            self.teaser_reasons_[t] = "published later" if by_kind["title"] or by_kind["lead"] else "no match"
+            out.append((t, None, round(best_score, 4)))
         return out
 
     def related_to(self, dedup: Deduplicator, index: int) -> list[tuple[int, float, str]]:
@@ -587,7 +599,11 @@ def related_sections(dedup: Deduplicator, read=None, *, config: RelatedConfig | 
     for si, docs in enumerate(rf.stories_):
         cl = sorted({clusters[int(dedup.cluster_of_[i])] for i in docs if dedup.cluster_of_[i] >= 0})
         stories.append({"id": f"s{si + 1:05d}", "size": len(docs), "members": [recs[i].id for i in docs], "clusters": cl})
-    teasers = [{"teaser": recs[t].id, "headline": recs[t].title or recs[t].text,
-                "article": recs[a].id if a is not None else None, "score": score}
-               for t, a, score in rf.teaser_links_]
+    teasers = []
+    for t, a, score in rf.teaser_links_:
+        entry = {"teaser": recs[t].id, "headline": recs[t].title or recs[t].text,
+                 "article": recs[a].id if a is not None else None, "score": score}
+        if a is None:
+            entry["unresolved"] = rf.teaser_reasons_.get(t, "no match")
+        teasers.append(entry)
     return {"related": related, "stories": stories, "teaser_links": teasers}

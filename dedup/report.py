@@ -143,8 +143,10 @@ def report_text(report: dict, max_clusters: int = 10) -> str:
         if key in report:
             lines.append(f"{label + ':':<19}{len(report[key])}")
     if "teaser_links" in report:
-        unresolved = sum(1 for t in report["teaser_links"] if t.get("article") is None)
-        lines[-1] += f" ({unresolved} unresolved)"
+        why = Counter(t.get("unresolved", "no match") for t in report["teaser_links"] if t.get("article") is None)
+        if why:
+            detail = ", ".join(f"{n} {reason}" for reason, n in sorted(why.items(), key=lambda kv: (-kv[1], kv[0])))
+            lines[-1] += f" ({sum(why.values())} unresolved: {detail})"
     lsh = s["lsh"]
     lines.append(f"settings:          {cfg['shingle']['ngram']}-word shingles, {cfg['minhash']['num_perm']} permutations, "
                  f"LSH threshold {cfg['lsh']['threshold']} (b={lsh['bands']}, r={lsh['rows']}), "

@@ -124,6 +124,8 @@ def test_report_sections_use_record_ids():
     assert all(p["a"] in ids and p["b"] in ids for p in sec["related"])
     assert all(set(s["members"]) <= ids for s in sec["stories"])
     assert {t["teaser"] for t in sec["teaser_links"]} == {"t1", "t2"}
+    # an unresolved teaser says why; a resolved one has no such key
+    assert {t["teaser"]: t.get("unresolved") for t in sec["teaser_links"]} == {"t1": None, "t2": "no match"}
 
 
 def test_related_command_lists_best_first(tmp_path):
@@ -241,6 +243,7 @@ def test_section_labels_link_to_nothing_and_form_no_story():
     labels = [Record(id=f"k{d}", title="كاريكاتير", text="", published=T0 + timedelta(days=d)) for d in range(4)]
     rf, links = _links([index_page, cartoon, *labels])
     assert all(links[f"k{d}"][0] is None for d in range(4))
+    assert set(rf.teaser_reasons_.values()) == {"section label"}
     assert not any(len(s) > 1 and any(i >= 2 for i in s) for s in rf.stories_)
     # on its own page, a short headline still names the article it sits over
     page = [Record(id="p#0", title="أمطار جدة", text=FLOOD_A, kind="main", page="p"),
@@ -255,7 +258,11 @@ def test_a_title_shared_by_different_stories_is_ambiguous_but_copies_of_one_are_
     recs = [Record(id="a", title=title, text=FLOOD_A, source="okaz", published=T0),
             Record(id="b", title=title, text=other, source="sabq", published=T0),
             Record(id="t", title=title, text="", kind="teaser", page="p")]
-    assert _links(recs)[1]["t"] == (None, 1.0)
+    rf, links = _links(recs)
+    assert links["t"] == (None, 1.0)
+    assert rf.teaser_reasons_ == {2: "ambiguous"}
+    d = Deduplicator().fit(recs)
+    assert related_sections(d)["teaser_links"][0]["unresolved"] == "ambiguous"
     copies = [Record(id="a", title=title, text=FLOOD_A, source="okaz", published=T0),
               Record(id="b", title=title, text=FLOOD_A + " وأضاف المتحدث أن الوضع مستقر", source="sabq",
                      published=T0 + timedelta(hours=1)),
@@ -267,7 +274,8 @@ def test_a_dated_headline_does_not_announce_a_later_article():
     title = "أمطار غزيرة وسيول في جدة"
     later = [Record(id="a", title=title, text=FLOOD_A, published=T0 + timedelta(days=10)),
              Record(id="t", title=title, text="", published=T0)]
-    assert _links(later)[1]["t"][0] is None
+    rf, links = _links(later)
+    assert links["t"][0] is None and rf.teaser_reasons_ == {1: "published later"}
     earlier = [Record(id="a", title=title, text=FLOOD_A, published=T0 - timedelta(days=10)),
                Record(id="t", title=title, text="", published=T0)]
     assert _links(earlier)[1]["t"][0] == "a"
