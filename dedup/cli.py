@@ -272,6 +272,9 @@ def related(article_id, inputs, limit, fmt, strict, quiet, config):
     sys.stdout.write(f"{me.id}  {me.title or ''}\n")
     if not rows:
         sys.stdout.write("  (nothing related found)\n")
+    reason = rf.teaser_reasons_.get(index[article_id])
+    if reason:
+        sys.stdout.write(f"  (a headline linked to no article: {reason})\n")
     for j, sc, rel in rows:
         sys.stdout.write(f"  {sc:6.3f}  {rel:<10} {recs[j].id:<28} {recs[j].source or '':<14} {recs[j].title or ''}\n")
 

@@ -296,3 +296,18 @@ def test_headline_stories_stay_inside_the_time_window():
 def test_min_headline_words_is_validated():
     with pytest.raises(ValueError):
         RelatedConfig(min_headline_words=0)
+
+
+def test_related_command_says_why_a_headline_is_unresolved(tmp_path):
+    import json
+
+    path = tmp_path / "in.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for r in _recs()[:3]:
+            fh.write(json.dumps({"id": r.id, "title": r.title, "text": r.text, "source": r.source,
+                                 "published": r.published.isoformat()}, ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"id": "cartoon", "title": "كاريكاتير", "text": FLOOD_A}, ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"id": "k", "title": "كاريكاتير", "text": ""}, ensure_ascii=False) + "\n")
+    res = CliRunner().invoke(main, ["related", "k", "-i", str(path), "-q"])
+    assert res.exit_code == 0, res.output
+    assert "(a headline linked to no article: section label)" in res.output
