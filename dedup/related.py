@@ -82,9 +82,8 @@ class RelatedConfig:
             about one topic; this keeps it to pairs that share one).
         min_headline_words: A headline with fewer content words than this
             (a section label: ``كاريكاتير``, ``صور اقتصادية``) names no story:
-            it links only to an article with exactly that title (when that is
-            unambiguous), never through a lead sentence, and forms no headline
-            story with other headlines.
+            it links only to a matching article on its own page, and forms no
+            headline story with other headlines.
     """
 
     k: int = 30
@@ -464,6 +463,7 @@ class RelatedFinder:
             group[st] = 2 * len(recs) + k
         pub = corpus.published
         keys = [canonical_key(r) for r in recs]
+        heads = {t: recs[t].title or recs[t].text for t in teasers}
 
         def usable(t: int, cands: list[int]) -> list[int]:
             """Candidates not published after the headline's window (when both are dated)."""
@@ -492,7 +492,6 @@ class RelatedFinder:
         # shortlist fuzzy candidates by word TF-IDF over titles and leads
         # (hashes, no vocabulary of strings); headline_match then decides with
         # character n-grams, which absorb spelling variants word by word.
-        heads = {t: recs[t].title or recs[t].text for t in teasers}
         pending = [t for t in teasers if not usable(t, by_title.get(tuple(norm_tokens(heads[t])), []))]
         tmat = None
         if pending and len(articles):
@@ -515,7 +514,7 @@ class RelatedFinder:
                 continue
             sims = (tmat @ qmat[qrow[t]].T).toarray().ravel()
             top = np.argsort(-sims, kind="stable")[:10]
-            by_kind: dict[str, list[int]] = {"title": [], "lead": []}
+            by_kind: dict[str, list[tuple[float, int]]] = {"title": [], "lead": []}
             best_score = 0.0
             for j in top.tolist():
                 if sims[j] <= 0:
@@ -530,15 +529,19 @@ class RelatedFinder:
                 by_lead = headline_match(head, _lead(recs[i].text))
                 best_score = max(best_score, by_title_, by_lead)
                 if by_title_ >= cfg.teaser_min_score:
-                    by_kind["title"].append(i)
+                    by_kind["title"].append((by_title_, i))
                 elif by_lead >= cfg.teaser_min_score:
-                    by_kind["lead"].append(i)
-            cands = usable(t, by_kind["title"]) or usable(t, by_kind["lead"])
-            if cands:
-                out.append(decide(t, cands, round(best_score, 4)))
-                continue
-            self.teaser_reasons_[t] = "published later" if by_kind["title"] or by_kind["lead"] else "no match"
-            out.append((t, None, round(best_score, 4)))
+                    by_kind["lead"].append((by_lead, i))
+            for kind in ("title", "lead"):
+                ok = set(usable(t, [i for _, i in by_kind[kind]]))
+                tier = [(sc, i) for sc, i in by_kind[kind] if i in ok]
+                if tier:
+                    high = max(sc for sc, _ in tier)  # only the equally best candidates compete
+                    out.append(decide(t, [i for sc, i in tier if sc == high], round(high, 4)))
+                    break
+            else:
+                self.teaser_reasons_[t] = "published later" if by_kind["title"] or by_kind["lead"] else "no match"
+                out.append((t, None, round(best_score, 4)))
         return out
 
     def related_to(self, dedup: Deduplicator, index: int) -> list[tuple[int, float, str]]:

@@ -311,3 +311,13 @@ def test_related_command_says_why_a_headline_is_unresolved(tmp_path):
     res = CliRunner().invoke(main, ["related", "k", "-i", str(path), "-q"])
     assert res.exit_code == 0, res.output
     assert "(a headline linked to no article: section label)" in res.output
+
+
+def test_with_a_lower_bar_only_the_best_matches_compete():
+    other = ("دشن أمير منطقة تبوك مشروعات للمياه والصرف الصحي في محافظة ضباء بتكلفة تجاوزت مئتي مليون ريال "
+             "وتشمل شبكات جديدة ومحطات ضخ وخزانات تخدم أحياء المحافظة الشمالية")
+    recs = [Record(id="a", title="أمطار غزيرة وسيول في جدة", text=FLOOD_A, published=T0),
+            Record(id="b", title="أمطار غزيرة في تبوك", text=other, published=T0),
+            Record(id="t", title="أمطار غزيرة وسيول في جدة اليوم", text="", kind="teaser", page="p")]
+    rf, links = _links(recs, RelatedConfig(teaser_min_score=0.5))
+    assert links["t"][0] == "a" and rf.teaser_reasons_ == {}
