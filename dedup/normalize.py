@@ -246,7 +246,11 @@ def normalize(text: str, cfg: NormalizeConfig = DEFAULT_CONFIG) -> str:
         >>> normalize("الكورى الشمالى")
         'الكوري الشمالي'
     """
-    out = _normalize_once(text, cfg)
+    return _normalize(text, cfg, for_tokens=False)
+
+
+def _normalize(text: str, cfg: NormalizeConfig, for_tokens: bool) -> str:
+    out = _normalize_once(text, cfg, for_tokens)
     # Removing tatweel, invisible controls or diacritics can bring a letter and
     # a combining mark together that NFKC then composes; and lowercasing can
     # leave a non-NFKC sequence. Ordinary text is settled after one pass; the
@@ -254,14 +258,20 @@ def normalize(text: str, cfg: NormalizeConfig = DEFAULT_CONFIG) -> str:
     for _ in range(3):
         if not cfg.nfkc or unicodedata.is_normalized("NFKC", out):
             break  # every other rule is idempotent on its own output
-        again = _normalize_once(out, cfg)
+        again = _normalize_once(out, cfg, for_tokens)
         if again == out:
             break
         out = again
     return out
 
 
-def _normalize_once(text: str, cfg: NormalizeConfig) -> str:
+def _normalize_once(text: str, cfg: NormalizeConfig, for_tokens: bool = False) -> str:
+    """One pass of the enabled rules.
+
+    ``for_tokens`` skips what cannot change the tokens (punctuation folds one
+    non-word character to another; whitespace runs only separate words) but
+    still removes invisible controls, which join the two halves of a word.
+    """
     if cfg.nfkc:
         text = nfkc(text)
     if cfg.tatweel:
@@ -278,12 +288,12 @@ def _normalize_once(text: str, cfg: NormalizeConfig) -> str:
         text = fold_teh_marbuta(text)
     if cfg.digits:
         text = fold_digits(text)
-    if cfg.punctuation:
+    if cfg.punctuation and not for_tokens:
         text = fold_punctuation(text)
     if cfg.lowercase:
         text = text.lower()
     if cfg.whitespace:
-        text = collapse_whitespace(text)
+        text = _INVISIBLE_RE.sub("", text) if for_tokens else collapse_whitespace(text)
     return text
 
 
@@ -297,7 +307,7 @@ def tokens(text: str, cfg: NormalizeConfig = DEFAULT_CONFIG) -> list[str]:
         >>> tokens("كَتَبَ الوَلَدُ")
         ['كتب', 'الولد']
     """
-    return _TOKEN_RE.findall(normalize(text, cfg))
+    return _TOKEN_RE.findall(_normalize(text, cfg, for_tokens=True))
 
 
 # Proclitics a name or number can carry in running text: "and", "so", then the

@@ -228,3 +228,28 @@ def test_normalize_idempotent_on_arabic_heavy_text(text):
 def test_normalize_idempotent_on_tricky_inputs(text):
     once = normalize(text)
     assert normalize(once) == once
+
+
+def _reference_tokens(text):
+    """What tokens() is defined as: the word runs of the fully normalized text."""
+    import re
+
+    return re.findall(r"[^\W_]+", normalize(text))
+
+
+# tokens() skips the passes that cannot change a token (punctuation, whitespace
+# collapsing); it must give exactly the tokens of the fully normalized text.
+TOKEN_TRICKY = ARABIC_HEAVY + list(" \t\r\u00a0\u2002\u3000\u2028.,;:!?\"'()-_%") + [
+    "\u200f", "\u202b", "\u2066", "\ufeff", "٬", "؛", "٪", "٫", "۔", "“", "”", "»", "‹", "ﻻ", "Ａ", "ﬁ", "²"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(TOKEN_TRICKY), max_size=40))
+def test_tokens_equal_the_words_of_the_normalized_text(text):
+    assert tokens(text) == _reference_tokens(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_tokens_equal_the_words_of_the_normalized_text_on_any_text(text):
+    assert tokens(text) == _reference_tokens(text)
