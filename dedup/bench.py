@@ -939,7 +939,7 @@ def case_lsh_recall(ctx: CaseContext) -> dict:
 
 
 def case_labels(ctx: CaseContext) -> dict:
-    """Labelled dev pairs over both corpora: dup, dup+contained, same-story; sweep of dup_bias."""
+    """Labelled dev pairs over both corpora: dup, dup+contained, same-story; sweeps of dup_bias and contained_bias."""
     from .engine import DedupConfig, Deduplicator
 
     labels = load_labels(ctx.data_path(DEV_PAIRS))
@@ -954,30 +954,40 @@ def case_labels(ctx: CaseContext) -> dict:
         predict["same_story"] = story
     scores = score_labels(labels, predict, known)
     quality = {k: v for k, v in scores.items() if k in PROTOCOLS}
-    # threshold sweep: dup_bias, re-running verification and clustering on cached stages
+    # threshold sweeps, re-running verification and clustering on cached stages:
+    # dup_bias (what is called a copy) and contained_bias (what is called
+    # contained, which puts the shorter text in the longer one's cluster)
     base = DedupConfig()
-    default_bias = base.verify.dup_bias
-    grid = sorted({round(float(x), 2) for x in np.arange(-4.5, -1.99, 0.25)} | {round(float(default_bias), 2)})
-    def sweep_point(bias: float) -> dict:
-        d2 = Deduplicator(replace(base, verify=replace(base.verify, dup_bias=bias))).fit(dd.records_)
+    grids = {name: sorted({round(float(x), 2) for x in np.arange(lo, hi + 0.01, 0.25)}
+                          | {round(float(getattr(base.verify, name)), 2)})
+             for name, lo, hi in (("dup_bias", -4.5, -2.0), ("contained_bias", -5.0, -2.5))}
+
+    def sweep_point(name: str, value: float) -> dict:
+        d2 = Deduplicator(replace(base, verify=replace(base.verify, **{name: value}))).fit(dd.records_)
         s2, _ = _cluster_predictor(ids, d2.cluster_of_)
         sc = score_labels(labels, {"dup": s2}, known)
-        return {"dup_bias": bias, "default": bias == round(default_bias, 2),
+        return {name: value, "default": value == round(getattr(base.verify, name), 2),
                 "dup": sc["dup"]["all"], "dup_contained": sc["dup_contained"]["all"],
                 "clusters": len(d2.clusters_), "in_clusters": int((d2.cluster_of_ >= 0).sum())}
+
+    def run_sweeps(step: int) -> dict[str, list[dict]]:
+        return {name: [sweep_point(name, v) for v in track(grid[::step], desc=f"{name} sweep", enabled=ctx.progress, unit="pt")]
+                for name, grid in grids.items()}
 
     method = "cached prepare/signatures/candidates (verify + cluster re-run)"
     t0 = time.perf_counter()
     try:
         with reuse_stages():
             Deduplicator(base).fit(dd.records_)  # warm the cache with the default settings
-            sweep = [sweep_point(b) for b in track(grid, desc="dup_bias sweep", enabled=ctx.progress, unit="pt")]
+            sweeps = run_sweeps(1)
     except AttributeError:
         method = "full fits (engine stages could not be cached)"
-        sweep = [sweep_point(b) for b in track(grid[::2], desc="dup_bias sweep", enabled=ctx.progress, unit="pt")]
+        sweeps = run_sweeps(2)
     sweep_s = time.perf_counter() - t0
-    check = [p for p in sweep if p["default"]]
-    consistent = bool(check) and check[0]["dup"] == quality["dup"]["all"]
+    consistent = {}
+    for name, points in sweeps.items():
+        check = [p for p in points if p["default"]]
+        consistent[name] = bool(check) and check[0]["dup"] == quality["dup"]["all"]
     s = rep["summary"]
     return {"articles": len(ids), "input_bytes": json_bytes(map(Path, paths)), "wall_s": out["wall_s"],
             "phases": {**out["phases"], "sweep_s": round(sweep_s, 3)},
@@ -987,8 +997,11 @@ def case_labels(ctx: CaseContext) -> dict:
             "summary": {k: s[k] for k in ("clusters", "in_clusters", "largest_cluster", "exact_duplicates",
                                           "near_duplicates", "contained", "verified_pairs")},
             "candidates": s["lsh"]["candidates"],
-            "sweep": {"parameter": "verify.dup_bias", "method": method, "points": sweep,
-                      "default_reproduces_main_fit": consistent}}
+            "sweep": {"parameter": "verify.dup_bias", "method": method, "points": sweeps["dup_bias"],
+                      "default_reproduces_main_fit": consistent["dup_bias"]},
+            "contained_sweep": {"parameter": "verify.contained_bias", "method": method,
+                                "points": sweeps["contained_bias"],
+                                "default_reproduces_main_fit": consistent["contained_bias"]}}
 
 
 _PAGE_CHROME = ("الوطن| رصد", "المصدر: صحيفة الأنباء", "كلمات دلالية: أخبار محلية سياسة اقتصاد")
@@ -2114,18 +2127,21 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
                           f"Misclassified (dup protocol): " + ", ".join(
                               f"{e['pair']} ({e['label']}, {e['confidence']}, predicted {'dup' if e['predicted'] else 'not'})"
                               for e in lab.get("errors", []) if e["protocol"] == "dup") + "."]
-            sw = lab.get("sweep") or {}
-            if sw.get("points"):
+            for key in ("sweep", "contained_sweep"):
+                sw = lab.get(key) or {}
+                if not sw.get("points"):
+                    continue
+                name = sw["parameter"].split(".")[-1]
                 lines += ["", f"### Threshold sweep: `{sw['parameter']}` ({sw['method']})", "",
-                          "| dup_bias | dup P | dup R | dup F1 | dup+contained P | R | F1 | clusters | articles in clusters |",
+                          f"| {name} | dup P | dup R | dup F1 | dup+contained P | R | F1 | clusters | articles in clusters |",
                           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
                 for p in sw["points"]:
                     mark = " (default)" if p.get("default") else ""
-                    lines.append(f"| {p['dup_bias']:+.2f}{mark} | {_md_prf(p['dup'])} | {_md_prf(p['dup_contained'])} | "
+                    lines.append(f"| {p[name]:+.2f}{mark} | {_md_prf(p['dup'])} | {_md_prf(p['dup_contained'])} | "
                                  f"{p['clusters']:,} | {p['in_clusters']:,} |")
                 lines.append("")
                 lines.append(f"The default point reproduces the main fit: {sw.get('default_reproduces_main_fit')}.")
-                if plots.get("sweep"):
+                if key == "sweep" and plots.get("sweep"):
                     lines += ["", f"![dup_bias sweep]({plots['sweep']})"]
     # LSH recall
     for name in ("lsh_recall", "synthetic_lsh_recall"):

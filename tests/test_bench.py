@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from dedup.bench import (
     compare_results,
     flatten,
     load_results,
+    markdown_report,
     planted_scores,
     prf,
     score_labels,
@@ -202,3 +204,17 @@ def test_every_bench_command_has_help(command):
     res = CliRunner().invoke(bench, [command, "--help"])
     assert res.exit_code == 0
     assert "Example:" in res.output
+
+
+def test_report_shows_both_threshold_sweeps_of_the_labels_case():
+    shipped = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "full-2026-11-23-s3.json"
+    results = load_results(shipped)
+    lab = next(c for c in results["cases"] if c["name"] == "labels")
+    points = [{**{k: v for k, v in p.items() if k != "dup_bias"}, "contained_bias": p["dup_bias"] - 1.0}
+              for p in lab["sweep"]["points"]]
+    lab["contained_sweep"] = {"parameter": "verify.contained_bias", "method": "test", "points": points,
+                              "default_reproduces_main_fit": True}
+    text = markdown_report([results], [shipped.name])
+    assert "### Threshold sweep: `verify.dup_bias`" in text
+    assert "### Threshold sweep: `verify.contained_bias` (test)" in text
+    assert "| contained_bias | dup P |" in text
