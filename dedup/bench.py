@@ -1449,7 +1449,7 @@ CASES: tuple[Case, ...] = (
          case_synthetic_lsh_recall),
     Case("seeds", ("quick", "full"), "seed pages: segmentation, boilerplate, no mixed stories (with chrome copies)",
          ("seeds:",), case_seeds),
-    Case("labels", ("full",), "dev pairs over SaudiNewsNet + ANT: dup, dup+contained, same-story; dup_bias sweep",
+    Case("labels", ("full",), "dev pairs over SaudiNewsNet + ANT: dup, dup+contained, same-story; dup_bias and contained_bias sweeps",
          (SNN, ANT, DEV_PAIRS), case_labels),
     Case("teasers", ("full",), "teaser links on 100 generated pages whose teasers are titles of real articles",
          (SNN, ANT), case_teasers),
