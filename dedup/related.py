@@ -492,7 +492,8 @@ class RelatedFinder:
         # shortlist fuzzy candidates by word TF-IDF over titles and leads
         # (hashes, no vocabulary of strings); headline_match then decides with
         # character n-grams, which absorb spelling variants word by word.
-        pending = [t for t in teasers if not usable(t, by_title.get(tuple(norm_tokens(heads[t])), []))]
+        exact_of = {t: usable(t, by_title.get(tuple(norm_tokens(heads[t])), [])) for t in teasers}
+        pending = [t for t in teasers if not exact_of[t]]
         tmat = None
         if pending and len(articles):
             hasher = TokenHasher(0)
@@ -504,7 +505,7 @@ class RelatedFinder:
         out = []
         for t in teasers:
             head = heads[t]
-            exact = usable(t, by_title.get(tuple(norm_tokens(head)), []))
+            exact = exact_of[t]
             if exact:
                 out.append(decide(t, exact, 1.0))
                 continue

@@ -128,14 +128,23 @@ def test_report_sections_use_record_ids():
     assert {t["teaser"]: t.get("unresolved") for t in sec["teaser_links"]} == {"t1": None, "t2": "no match"}
 
 
-def test_related_command_lists_best_first(tmp_path):
+def _write_articles(path, extra=()):
+    """The three articles of :func:`_recs` as JSON Lines, then ``extra`` raw records."""
     import json
 
-    path = tmp_path / "in.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for r in _recs()[:3]:
             fh.write(json.dumps({"id": r.id, "title": r.title, "text": r.text, "source": r.source,
                                  "published": r.published.isoformat()}, ensure_ascii=False) + "\n")
+        for raw in extra:
+            fh.write(json.dumps(raw, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_related_command_lists_best_first(tmp_path):
+    import json
+
+    path = _write_articles(tmp_path / "in.jsonl")
     res = CliRunner().invoke(main, ["related", "a", "-i", str(path), "-q", "--format", "json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
@@ -299,15 +308,8 @@ def test_min_headline_words_is_validated():
 
 
 def test_related_command_says_why_a_headline_is_unresolved(tmp_path):
-    import json
-
-    path = tmp_path / "in.jsonl"
-    with path.open("w", encoding="utf-8") as fh:
-        for r in _recs()[:3]:
-            fh.write(json.dumps({"id": r.id, "title": r.title, "text": r.text, "source": r.source,
-                                 "published": r.published.isoformat()}, ensure_ascii=False) + "\n")
-        fh.write(json.dumps({"id": "cartoon", "title": "كاريكاتير", "text": FLOOD_A}, ensure_ascii=False) + "\n")
-        fh.write(json.dumps({"id": "k", "title": "كاريكاتير", "text": ""}, ensure_ascii=False) + "\n")
+    path = _write_articles(tmp_path / "in.jsonl", [{"id": "cartoon", "title": "كاريكاتير", "text": FLOOD_A},
+                                                   {"id": "k", "title": "كاريكاتير", "text": ""}])
     res = CliRunner().invoke(main, ["related", "k", "-i", str(path), "-q"])
     assert res.exit_code == 0, res.output
     assert "(a headline linked to no article: section label)" in res.output
