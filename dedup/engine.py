@@ -23,7 +23,7 @@ import numpy as np
 from ._arrays import sorted_unique
 from .cluster import agglomerate, components
 from .features import BoilerplateConfig, pair_features, prepare
-from .lsh import LSHConfig, candidate_pairs
+from .lsh import LSHConfig, candidate_pairs, containment_pairs
 from .minhash import MinHashConfig, signatures
 from .normalize import NormalizeConfig
 from .progress import track
@@ -156,6 +156,9 @@ class Deduplicator:
         cluster_of_: For every record, the index of its cluster in
             ``clusters_`` or -1.
         candidates_: LSH banding statistics.
+        containment_candidates_: Pairs proposed by :func:`~dedup.lsh.containment_pairs`
+            that banding did not propose.
+        containment_skipped_: Sampled shingles too common to propose pairs.
         verified_: Number of candidate pairs that verified as ``dup`` or ``contained``.
         exact_groups_: Number of groups of exact copies.
 
@@ -210,6 +213,16 @@ class Deduplicator:
         b, r = cfg.lsh.params(cfg.minhash.num_perm)
         pairs, stats = candidate_pairs(sig, np.ones(len(act_idx), bool), b, r, cfg.lsh.max_bucket)
         pairs = act_idx[pairs] if len(pairs) else pairs
+        self.containment_candidates_ = 0
+        self.containment_skipped_ = 0
+        if cfg.lsh.containment_sample:
+            # a wire item inside a longer roundup: low Jaccard, high containment
+            extra, self.containment_skipped_ = containment_pairs(
+                corpus.shingles.values, corpus.shingles.offsets, active, sample=cfg.lsh.containment_sample,
+                min_containment=cfg.lsh.containment_min, min_shared=cfg.lsh.containment_min_shared,
+                max_postings=cfg.lsh.containment_max_postings)
+            pairs = _union_pairs(pairs, extra, n)
+            self.containment_candidates_ = int(len(pairs) - stats.candidates)
         if cfg.lsh.neighbours:
             # a short wire item inside a long roundup shares few of the roundup's
             # shingles (Jaccard 0.05-0.15): LSH on Jaccard cannot see it, its
@@ -218,12 +231,9 @@ class Deduplicator:
 
             extra, _ = neighbour_pairs(corpus.tfidf, corpus.published, k=cfg.lsh.neighbours,
                                        min_cosine=cfg.lsh.neighbour_cosine, window_days=3.0, active=active)
-            n_lsh = len(pairs)
-            if len(extra):
-                allp = np.concatenate([pairs.reshape(-1, 2), extra]) if len(pairs) else extra
-                key = sorted_unique(allp[:, 0] * n + allp[:, 1])
-                pairs = np.stack([key // n, key % n], axis=1)
-            self.neighbour_candidates_ = int(len(pairs) - n_lsh)
+            n_before = len(pairs)
+            pairs = _union_pairs(pairs, extra, n)
+            self.neighbour_candidates_ = int(len(pairs) - n_before)
         else:
             self.neighbour_candidates_ = 0
         self.candidates_ = stats
@@ -333,6 +343,15 @@ class Deduplicator:
             else:
                 out.append(1 if self._weak.get(key, False) else 0)
         return out
+
+
+def _union_pairs(pairs: np.ndarray, extra: np.ndarray, n: int) -> np.ndarray:
+    """Sorted unique union of two ``(m, 2)`` arrays of pairs ``i < j`` over ``n`` documents."""
+    if not len(extra):
+        return pairs
+    allp = np.concatenate([pairs.reshape(-1, 2), extra]) if len(pairs) else extra
+    key = sorted_unique(allp[:, 0] * n + allp[:, 1])
+    return np.stack([key // n, key % n], axis=1)
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ._arrays import sorted_unique
 
-__all__ = ["LSHConfig", "optimal_params", "candidate_pairs", "CandidateStats"]
+__all__ = ["LSHConfig", "optimal_params", "candidate_pairs", "containment_pairs", "CandidateStats"]
 
 
 def _integrate(f, a: float, b: float, steps: int = 200) -> float:
@@ -72,6 +72,18 @@ class LSHConfig:
             pairs 10 neighbours at cosine 0.2 found one more ``contained`` pair
             (dup+contained F1 0.911 -> 0.914) for about 14 s more on 62k articles.
         neighbour_cosine: See ``neighbours``.
+        containment_sample: Also propose the pairs where most of the shorter
+            text is inside the longer one (see :func:`containment_pairs`),
+            from a sample of one shingle in ``containment_sample`` (0: off). A
+            wire item inside a roundup five times its length has Jaccard under
+            0.2, which banding cannot see: over a sample of 4,000 articles of
+            the two shared corpora, banding alone proposed 462 of the 616 pairs
+            that verify as ``contained``.
+        containment_min: Estimated containment (shared sampled shingles over
+            the shorter text's sampled shingles) a pair needs to be proposed.
+        containment_min_shared: Sampled shingles a pair must share at least.
+        containment_max_postings: Sampled shingles found in more documents
+            than this (stock phrases) propose nothing.
     """
 
     threshold: float = 0.2
@@ -82,6 +94,10 @@ class LSHConfig:
     max_bucket: int = 200
     neighbours: int = 0
     neighbour_cosine: float = 0.2
+    containment_sample: int = 4
+    containment_min: float = 0.3
+    containment_min_shared: int = 2
+    containment_max_postings: int = 50
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
@@ -92,6 +108,12 @@ class LSHConfig:
             raise ValueError("LSHConfig.bands and rows must be positive")
         if self.max_bucket < 2:
             raise ValueError("LSHConfig.max_bucket must be at least 2")
+        if self.containment_sample < 0:
+            raise ValueError("LSHConfig.containment_sample must be 0 (off) or a positive sampling rate")
+        if not 0.0 < self.containment_min <= 1.0:
+            raise ValueError(f"LSHConfig.containment_min must be in (0, 1], got {self.containment_min}")
+        if self.containment_min_shared < 1 or self.containment_max_postings < 2:
+            raise ValueError("LSHConfig.containment_min_shared must be >= 1 and containment_max_postings >= 2")
 
     def params(self, num_perm: int) -> tuple[int, int]:
         """``(b, r)`` for ``num_perm`` permutations: the overrides, or derived.
@@ -208,3 +230,78 @@ def candidate_pairs(signatures: np.ndarray, active: np.ndarray, bands: int, rows
     else:
         pairs = np.empty((0, 2), dtype=np.int64)
     return pairs, CandidateStats(bands, rows, int(len(pairs)), largest, capped)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def containment_pairs(values: np.ndarray, offsets: np.ndarray, active: np.ndarray, sample: int = 4,
+                      min_containment: float = 0.3, min_shared: int = 2,
+                      max_postings: int = 50) -> tuple[np.ndarray, int]:
+    """Pairs of documents where much of the shorter one may be inside the longer one.
+
+    Banding finds pairs of high Jaccard; a short text copied inside a much
+    longer one has low Jaccard whatever its containment. Here every document
+    keeps the shingles whose (remixed) hash is ``0 mod sample``, the same
+    shingles in every document, so the share of the shorter text's sampled
+    shingles found in the longer one estimates its containment. An inverted
+    index over the sampled shingles counts, for every pair, the sampled
+    shingles it shares; pairs sharing at least ``min_shared`` with an estimate
+    of at least ``min_containment`` are proposed. Like banding, this only
+    proposes: every pair is verified on the full sets.
+
+    Args:
+        values: Shingle hashes of all documents laid end to end
+            (``ShingleBatch.values``; each document's set, no repeats).
+        offsets: Start of each document in ``values`` (length ``n + 1``).
+        active: Boolean mask of the documents that take part.
+        sample: Keep one shingle in ``sample`` (1 keeps all).
+        min_containment: Estimated containment a pair needs.
+        min_shared: Sampled shingles a pair must share.
+        max_postings: Sampled shingles in more documents than this are skipped.
+
+    Returns:
+        ``(pairs, skipped)``: an ``(m, 2)`` ``int64`` array with ``i < j``,
+        sorted and unique, and the number of sampled shingles skipped as too
+        common.
+
+    Example:
+        >>> short = np.arange(10, dtype=np.uint32)
+        >>> long_ = np.arange(100, dtype=np.uint32)
+        >>> other = np.arange(500, 600, dtype=np.uint32)
+        >>> vals = np.concatenate([short, long_, other])
+        >>> offs = np.array([0, 10, 110, 210])
+        >>> containment_pairs(vals, offs, np.ones(3, bool), sample=1)[0].tolist()
+        [[0, 1]]
+    """
+    n = len(offsets) - 1
+    empty = np.empty((0, 2), dtype=np.int64)
+    if n < 2 or sample < 1:
+        return empty, 0
+    sizes = np.diff(offsets)
+    docs = np.repeat(np.arange(n, dtype=np.uint64), sizes)
+    v = values.astype(np.uint64)
+    keep = active[docs.astype(np.int64)]
+    if sample > 1:
+        with np.errstate(over="ignore"):
+            keep &= ((v * _MIX) >> np.uint64(40)) % np.uint64(sample) == 0
+    # one sort of (shingle, document) keys groups every shingle's documents
+    key = np.sort((v[keep] << np.uint64(32)) | docs[keep])
+    sampled = np.bincount((key & np.uint64(0xFFFFFFFF)).astype(np.int64), minlength=n)
+    shingle = key >> np.uint64(32)
+    doc = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, shingle[1:] != shingle[:-1]])
+    glen = np.diff(np.r_[starts, len(key)])
+    skipped = int((glen > max_postings).sum())
+    pair_keys = []
+    for g in np.unique(glen[(glen >= 2) & (glen <= max_postings)]).tolist():
+        mem = doc[starts[glen == g][:, None] + np.arange(g)]  # documents of each shingle, ascending
+        iu, ju = np.triu_indices(g, 1)
+        pair_keys.append((mem[:, iu] * n + mem[:, ju]).ravel())
+    if not pair_keys:
+        return empty, skipped
+    uk, shared = np.unique(np.concatenate(pair_keys), return_counts=True)
+    a, b = uk // n, uk % n
+    estimate = shared / np.maximum(1, np.minimum(sampled[a], sampled[b]))
+    ok = (shared >= min_shared) & (estimate >= min_containment)
+    return np.stack([a[ok], b[ok]], axis=1), skipped

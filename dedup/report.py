@@ -89,6 +89,7 @@ def build_report(read: ReadResult | None, dedup: Deduplicator, extra: dict | Non
         "no_body": int((dedup.corpus_.tokens.sizes == 0).sum()),
         "lsh": {"bands": st.bands, "rows": st.rows, "candidates": st.candidates,
                 "largest_bucket": st.largest_bucket, "capped_buckets": st.capped_buckets},
+        "containment_candidates": getattr(dedup, "containment_candidates_", 0),
         "neighbour_candidates": getattr(dedup, "neighbour_candidates_", 0),
         "verified_pairs": dedup.verified_,
         "boilerplate_shingles": dedup.corpus_.boilerplate_shingles,
@@ -150,7 +151,9 @@ def report_text(report: dict, max_clusters: int = 10) -> str:
     lsh = s["lsh"]
     lines.append(f"settings:          {cfg['shingle']['ngram']}-word shingles, {cfg['minhash']['num_perm']} permutations, "
                  f"LSH threshold {cfg['lsh']['threshold']} (b={lsh['bands']}, r={lsh['rows']}), "
-                 f"{lsh['candidates']} LSH + {s.get('neighbour_candidates', 0)} neighbour candidates, "
+                 f"{lsh['candidates']} LSH + {s.get('containment_candidates', 0)} containment"
+                 + (f" + {s['neighbour_candidates']} neighbour" if s.get("neighbour_candidates") else "")
+                 + " candidates, "
                  f"{s['verified_pairs']} verified")
     if cfg.get("prefer_sources"):
         lines.append(f"preferred sources: {', '.join(cfg['prefer_sources'])}")

@@ -23,6 +23,7 @@ from conftest import (
 )
 
 from dedup.engine import DedupConfig, Deduplicator, canonical_key
+from dedup.lsh import LSHConfig
 from dedup.normalize import tokens
 from dedup.record import Record
 from dedup.report import build_report, dumps
@@ -228,6 +229,24 @@ def test_widely_syndicated_story_is_one_cluster(n_copies):
     d = Deduplicator().fit(recs)
     assert clusters_by_id(d) == [{"wire"} | {f"copy{k:02d}" for k in range(n_copies)}]
     assert recs[d.clusters_[0].canonical].id == "wire"
+
+
+def test_wire_item_inside_a_long_roundup_is_found_although_banding_cannot_see_it():
+    # a 6-sentence wire item inside a roundup twenty times its length: Jaccard under 0.05
+    rng = random.Random(0)
+    wire = sentence_blocks([6], rng)[0]
+    roundup = filler(rng, 1000) + "\n" + body(wire) + "\n" + filler(rng, 1000)
+    recs = [record("wire", body(wire), source="was"),
+            record("roundup", roundup, source="daily", published=T0 + timedelta(hours=3))]
+    recs += [record(f"bg{k}", filler(rng, 80), source=f"bg{k % 4}") for k in range(100)]
+    banding_only = Deduplicator(DedupConfig(lsh=LSHConfig(containment_sample=0))).fit(recs)
+    assert clusters_by_id(banding_only) == []  # the premise: LSH alone misses it
+    d = Deduplicator().fit(recs)
+    assert clusters_by_id(d) == [{"wire", "roundup"}]
+    assert relations(d)["roundup"] == "contained"
+    assert d.containment_candidates_ >= 1
+    member = d.clusters_[0].members[0]
+    assert member.signals["jaccard"] < 0.05 and member.signals["containment"] > 0.9
 
 
 # --------------------------------------------------------------------------- canonical policy

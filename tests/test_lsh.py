@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from datasketch.lsh import _optimal_param
 
-from dedup.lsh import LSHConfig, candidate_pairs, optimal_params
+from dedup.lsh import LSHConfig, candidate_pairs, containment_pairs, optimal_params
 from dedup.minhash import EMPTY_VALUE, MinHashConfig, signatures
 from dedup.shingle import ShingleBatch
 
@@ -164,3 +164,82 @@ def test_similar_sets_become_candidates_with_default_banding():
     b, r = LSHConfig().params(cfg.num_perm)
     pairs, _ = candidate_pairs(signatures(batch, cfg), np.ones(len(batch), bool), b, r)
     assert as_set(pairs) == {(2 * k, 2 * k + 1) for k in range(30)}
+
+
+# -- containment proposer ----------------------------------------------------------------------
+
+
+def _batch(sets):
+    return ShingleBatch.from_arrays([np.unique(np.asarray(s, dtype=np.uint32)) for s in sets])
+
+
+def _brute_containment(sets, active, min_containment, min_shared, max_postings):
+    """Every pair whose sets share enough elements, ignoring elements in too many active sets."""
+    sets = [set(s) if a else set() for s, a in zip(sets, active)]
+    df = {}
+    for s in sets:
+        for v in s:
+            df[v] = df.get(v, 0) + 1
+    out = []
+    for i, j in itertools.combinations(range(len(sets)), 2):
+        shared = sum(1 for v in sets[i] & sets[j] if df[v] <= max_postings)
+        small = min(len(sets[i]), len(sets[j]))
+        if small and shared >= min_shared and shared / small >= min_containment:
+            out.append([i, j])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_containment_pairs_without_sampling_equal_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    sets = [rng.choice(400, size=rng.integers(0, 60), replace=False) for _ in range(40)]
+    # plant short sets inside longer ones
+    for short, long_ in ((0, 1), (2, 3), (4, 5)):
+        sets[long_] = np.union1d(sets[long_], sets[short][: max(1, len(sets[short]) * 3 // 4)])
+    active = rng.random(40) > 0.1
+    b = _batch(sets)
+    got, _ = containment_pairs(b.values, b.offsets, active, sample=1, min_containment=0.3, min_shared=2,
+                               max_postings=12)
+    assert got.tolist() == _brute_containment(sets, active, 0.3, 2, 12)
+
+
+def test_containment_pairs_find_a_short_set_inside_a_long_one_that_banding_misses():
+    rng = np.random.default_rng(0)
+    short = rng.choice(2**31, 80, replace=False)
+    long_ = np.concatenate([short, rng.choice(2**31, 900, replace=False) + 2**31])
+    other = rng.choice(2**31, 80, replace=False)
+    b = _batch([short, long_, other])
+    sig = signatures(b, MinHashConfig())
+    bands, rows = LSHConfig().params(MinHashConfig().num_perm)
+    assert candidate_pairs(sig, np.ones(3, bool), bands, rows)[0].tolist() == []  # Jaccard 0.08
+    got, skipped = containment_pairs(b.values, b.offsets, np.ones(3, bool))
+    assert got.tolist() == [[0, 1]] and skipped == 0
+    # an inactive document (an exact copy's twin, an empty body) is never proposed
+    assert containment_pairs(b.values, b.offsets, np.array([False, True, True]))[0].tolist() == []
+
+
+def test_containment_pairs_skip_elements_found_in_too_many_documents():
+    common = np.arange(20)
+    sets = [np.concatenate([common, np.arange(1000 * k, 1000 * k + 5)]) for k in range(1, 8)]
+    b = _batch(sets)
+    got, skipped = containment_pairs(b.values, b.offsets, np.ones(7, bool), sample=1, max_postings=5)
+    assert got.tolist() == [] and skipped == 20
+    got, skipped = containment_pairs(b.values, b.offsets, np.ones(7, bool), sample=1, max_postings=7)
+    assert len(got) == 21 and skipped == 0
+
+
+def test_containment_pairs_sample_the_same_shingles_in_every_document():
+    rng = np.random.default_rng(3)
+    base = rng.choice(2**32 - 1, 400, replace=False)
+    b = _batch([base, base[:200], rng.choice(2**32 - 1, 300, replace=False)])
+    for sample in (1, 2, 4, 8):
+        got, _ = containment_pairs(b.values, b.offsets, np.ones(3, bool), sample=sample)
+        assert got.tolist() == [[0, 1]]
+
+
+@pytest.mark.parametrize("kwargs", [dict(containment_sample=-1), dict(containment_min=0.0),
+                                    dict(containment_min=1.5), dict(containment_min_shared=0),
+                                    dict(containment_max_postings=1)])
+def test_containment_config_validation(kwargs):
+    with pytest.raises(ValueError):
+        LSHConfig(**kwargs)
