@@ -31,9 +31,13 @@ from .record import Record
 from .shingle import ShingleBatch, ShingleConfig
 from .verify import DUP, NONE, VerifyConfig, classify
 
-__all__ = ["ClusterConfig", "DedupConfig", "Member", "Cluster", "Deduplicator", "canonical_key"]
+__all__ = ["ClusterConfig", "DedupConfig", "Member", "Cluster", "Deduplicator", "canonical_key",
+           "ORIGIN_BANDING", "ORIGIN_CONTAINMENT", "ORIGIN_NEIGHBOURS"]
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
+
+#: Bits of ``Deduplicator.candidate_origin_``: which stage proposed a pair.
+ORIGIN_BANDING, ORIGIN_CONTAINMENT, ORIGIN_NEIGHBOURS = 1, 2, 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +160,12 @@ class Deduplicator:
         cluster_of_: For every record, the index of its cluster in
             ``clusters_`` or -1.
         candidates_: LSH banding statistics.
-        containment_candidates_: Pairs proposed by :func:`~dedup.lsh.containment_pairs`
-            that banding did not propose.
+        candidate_pairs_: Every candidate pair ``(i, j)``, ``i < j``, as an ``(m, 2)`` array.
+        candidate_origin_: For each candidate pair, the bits of the stages that
+            proposed it (:data:`ORIGIN_BANDING`, :data:`ORIGIN_CONTAINMENT`,
+            :data:`ORIGIN_NEIGHBOURS`).
+        containment_candidates_: Pairs only :func:`~dedup.lsh.containment_pairs` proposed.
+        neighbour_candidates_: Pairs only the TF-IDF neighbours proposed.
         containment_skipped_: Sampled shingles too common to propose pairs.
         verified_: Number of candidate pairs that verified as ``dup`` or ``contained``.
         exact_groups_: Number of groups of exact copies.
@@ -212,30 +220,29 @@ class Deduplicator:
         sig = signatures(sub, cfg.minhash)
         b, r = cfg.lsh.params(cfg.minhash.num_perm)
         pairs, stats = candidate_pairs(sig, np.ones(len(act_idx), bool), b, r, cfg.lsh.max_bucket)
-        pairs = act_idx[pairs] if len(pairs) else pairs
-        self.containment_candidates_ = 0
+        pairs = act_idx[pairs] if len(pairs) else pairs.reshape(-1, 2)
+        proposed = {ORIGIN_BANDING: pairs}
         self.containment_skipped_ = 0
         if cfg.lsh.containment_sample:
             # a wire item inside a longer roundup: low Jaccard, high containment
-            extra, self.containment_skipped_ = containment_pairs(
+            proposed[ORIGIN_CONTAINMENT], self.containment_skipped_ = containment_pairs(
                 corpus.shingles.values, corpus.shingles.offsets, active, sample=cfg.lsh.containment_sample,
                 min_containment=cfg.lsh.containment_min, min_shared=cfg.lsh.containment_min_shared,
                 max_postings=cfg.lsh.containment_max_postings)
-            pairs = _union_pairs(pairs, extra, n)
-            self.containment_candidates_ = int(len(pairs) - stats.candidates)
         if cfg.lsh.neighbours:
             # a short wire item inside a long roundup shares few of the roundup's
             # shingles (Jaccard 0.05-0.15): LSH on Jaccard cannot see it, its
             # words can. Add each article's nearest TF-IDF neighbours.
             from .related import neighbour_pairs
 
-            extra, _ = neighbour_pairs(corpus.tfidf, corpus.published, k=cfg.lsh.neighbours,
-                                       min_cosine=cfg.lsh.neighbour_cosine, window_days=3.0, active=active)
-            n_before = len(pairs)
-            pairs = _union_pairs(pairs, extra, n)
-            self.neighbour_candidates_ = int(len(pairs) - n_before)
-        else:
-            self.neighbour_candidates_ = 0
+            proposed[ORIGIN_NEIGHBOURS], _ = neighbour_pairs(
+                corpus.tfidf, corpus.published, k=cfg.lsh.neighbours, min_cosine=cfg.lsh.neighbour_cosine,
+                window_days=3.0, active=active)
+        pairs, origin = _union_origins(proposed, n)
+        self.candidate_pairs_, self.candidate_origin_ = pairs, origin
+        # pairs only the second or third proposer found
+        self.containment_candidates_ = int((origin == ORIGIN_CONTAINMENT).sum())
+        self.neighbour_candidates_ = int((origin == ORIGIN_NEIGHBOURS).sum())
         self.candidates_ = stats
         next(steps, None)
 
@@ -345,13 +352,17 @@ class Deduplicator:
         return out
 
 
-def _union_pairs(pairs: np.ndarray, extra: np.ndarray, n: int) -> np.ndarray:
-    """Sorted unique union of two ``(m, 2)`` arrays of pairs ``i < j`` over ``n`` documents."""
-    if not len(extra):
-        return pairs
-    allp = np.concatenate([pairs.reshape(-1, 2), extra]) if len(pairs) else extra
-    key = sorted_unique(allp[:, 0] * n + allp[:, 1])
-    return np.stack([key // n, key % n], axis=1)
+def _union_origins(proposed: dict[int, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique union of ``(m, 2)`` pair arrays (``i < j`` over ``n``
+    documents), with each pair's origin bits (the keys of ``proposed``)."""
+    keys = {bit: p[:, 0].astype(np.int64) * n + p[:, 1] for bit, p in proposed.items() if len(p)}
+    if not keys:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.uint8)
+    key = sorted_unique(np.concatenate(list(keys.values())))
+    origin = np.zeros(len(key), dtype=np.uint8)
+    for bit, k in keys.items():
+        origin[np.isin(key, k, assume_unique=False)] |= np.uint8(bit)
+    return np.stack([key // n, key % n], axis=1), origin
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

@@ -218,3 +218,29 @@ def test_report_shows_both_threshold_sweeps_of_the_labels_case():
     assert "### Threshold sweep: `verify.dup_bias`" in text
     assert "### Threshold sweep: `verify.contained_bias` (test)" in text
     assert "| contained_bias | dup P |" in text
+
+
+def test_candidate_recall_counts_what_each_stage_proposes():
+    import random
+    from datetime import timedelta
+
+    from conftest import T0, body, filler, record, sentence_blocks
+
+    from dedup.bench import candidate_recall
+    from dedup.engine import DedupConfig, Deduplicator
+    from dedup.lsh import LSHConfig
+
+    rng = random.Random(0)
+    wire, story = sentence_blocks([6, 8], rng)
+    roundup = filler(rng, 1000) + "\n" + body(wire) + "\n" + filler(rng, 1000)
+    recs = [record("wire", body(wire), source="was"),
+            record("roundup", roundup, source="daily", published=T0 + timedelta(hours=3)),
+            record("story", body(story), source="was"), record("story-copy", body(story), source="other")]
+    recs += [record(f"bg{k}", filler(rng, 80), source=f"bg{k % 4}") for k in range(60)]
+    for cfg, proposed in ((DedupConfig(), 1), (DedupConfig(lsh=LSHConfig(containment_sample=0)), 0)):
+        res = candidate_recall(Deduplicator(cfg).fit(recs), sample=len(recs))
+        cont, dup = res["verified"]["contained"], res["verified"]["dup"]
+        assert cont["verified"] == 1 and cont["banding"] == 0  # Jaccard under 0.05: banding cannot see it
+        assert cont["banding_or_containment"] == proposed
+        # the exact copy is its own representative's twin: proposed by the exact fast path
+        assert dup["verified"] == 1 and dup["banding"] == 1 and dup["recall"] == 1.0
