@@ -22,7 +22,8 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from ._arrays import sorted_unique
 from .normalize import DEFAULT_CONFIG, NormalizeConfig, tokens
 from .record import Record
-from .shingle import ShingleBatch, ShingleConfig, TokenBatch, TokenHasher, shingles_from_tokens
+from .shingle import ShingleBatch, ShingleConfig, TokenBatch, shingles_from_tokens
+from .textarrays import alnum_table, char_table, hash_texts
 from .verify import PairFeatures, intersections
 
 #: A word in at most this many documents is always rare, however small the corpus
@@ -147,36 +148,38 @@ class Corpus:
 
 
 def _hash_chunk(args):
-    """Normalize, tokenize and hash a chunk of bodies (runs in a worker process).
+    """Normalize, tokenize and hash a chunk of bodies (in a worker process, or in this one).
 
     Returns the token hashes laid end to end, the token count of each body, and
-    each body's exact-duplicate key (empty below ``min_tokens``).
+    each body's exact-duplicate key (empty below ``min_tokens``): a hash of its
+    token hashes, so two bodies have one key exactly when their normalized
+    tokens are the same.
     """
     texts, cfg, seed, min_tokens = args
-    hasher = TokenHasher(seed)
-    arrays, keys = [], []
-    for t in texts:
-        toks = tokens(t, cfg) if t else []
-        arrays.append(hasher.hash_tokens(toks))
-        keys.append(hashlib.blake2b(" ".join(toks).encode("utf-8"), digest_size=16).digest()
-                    if len(toks) >= min_tokens else b"")
-    sizes = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
-    hashes = np.concatenate(arrays) if arrays else np.empty(0, np.uint64)
-    return hashes.astype(np.uint64, copy=False), sizes, keys
+    hashes, sizes = hash_texts(texts, cfg, seed)
+    bounds = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=bounds[1:])
+    raw = hashes.astype("<u8", copy=False).tobytes()
+    keys = [hashlib.blake2b(raw[8 * a : 8 * b], digest_size=16).digest() if b - a >= min_tokens else b""
+            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    return hashes, sizes, keys
 
 
 def hash_bodies(texts: Sequence[str], cfg: NormalizeConfig, seed: int, min_tokens: int,
                 workers: int = 1) -> tuple[TokenBatch, list[bytes]]:
     """Token hashes of many bodies as a :class:`TokenBatch`, plus exact keys.
 
-    Normalizing, tokenizing and hashing run together in ``workers`` processes
-    (chunks in input order), so only compact arrays cross process boundaries.
+    Normalizing, tokenizing and hashing run on whole chunks of texts as numpy
+    arrays (:func:`dedup.textarrays.hash_texts`), in ``workers`` processes for
+    large inputs (chunks in input order), so only compact arrays cross
+    process boundaries.
     """
-    if workers <= 1 or len(texts) < 5000:
+    if workers <= 1 or len(texts) < 20000:
         parts = [_hash_chunk((list(texts), cfg, seed, min_tokens))]
     else:
-        size = (len(texts) + workers * 4 - 1) // (workers * 4)
+        size = (len(texts) + workers * 2 - 1) // (workers * 2)
         chunks = [(list(texts[i : i + size]), cfg, seed, min_tokens) for i in range(0, len(texts), size)]
+        char_table(cfg), alnum_table()  # built once here, inherited by forked workers
         with ProcessPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(_hash_chunk, chunks))
     hashes = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, np.uint64)

@@ -95,6 +95,13 @@ def nfkc(text: str) -> str:
     """
     if unicodedata.is_normalized("NFKC", text):  # the common case, and 10x cheaper
         return text
+    if "\xa0" in text:
+        # the no-break space is what makes most scraped text non-normal (15.7k of
+        # 17.7k such bodies in the two corpora); NFKC maps it to a plain space,
+        # which composes with nothing, so replacing it first changes no result
+        text = text.replace("\xa0", " ")
+        if unicodedata.is_normalized("NFKC", text):
+            return text
     return unicodedata.normalize("NFKC", text)
 
 

@@ -14,13 +14,13 @@ stored index stays valid across runs.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from ._arrays import sorted_unique
+from .textarrays import token_hash
 
 __all__ = ["ShingleConfig", "ShingleBatch", "TokenBatch", "TokenHasher", "shingle_batch", "word_shingles",
            "token_batch", "shingles_from_tokens"]
@@ -68,8 +68,9 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
 class TokenHasher:
     """Stable 64-bit hashes of tokens, computed once per distinct token.
 
-    Text is encoded to bytes here, once, at the boundary (blake2b of the UTF-8
-    bytes, keyed by the seed).
+    The hash is :func:`dedup.textarrays.token_hash` (a seeded polynomial over
+    the code points, finalized), the same one :func:`dedup.textarrays.hash_texts`
+    computes for whole batches of texts with numpy.
 
     Example:
         >>> h = TokenHasher()
@@ -79,11 +80,10 @@ class TokenHasher:
 
     def __init__(self, seed: int = 0):
         self.seed = seed
-        self._key = seed.to_bytes(8, "little", signed=False)
         self._cache: dict[str, int] = {}
 
     def _hash(self, token: str) -> int:
-        return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8, key=self._key).digest(), "little")
+        return token_hash(token, self.seed)
 
     def hash_tokens(self, tokens: Sequence[str]) -> np.ndarray:
         """Hashes of ``tokens`` as a ``uint64`` array, in order."""

@@ -232,7 +232,7 @@ def test_candidate_recall_counts_what_each_stage_proposes():
 
     rng = random.Random(0)
     wire, story = sentence_blocks([6, 8], rng)
-    roundup = filler(rng, 1000) + "\n" + body(wire) + "\n" + filler(rng, 1000)
+    roundup = filler(rng, 2500) + "\n" + body(wire) + "\n" + filler(rng, 2500)
     recs = [record("wire", body(wire), source="was"),
             record("roundup", roundup, source="daily", published=T0 + timedelta(hours=3)),
             record("story", body(story), source="was"), record("story-copy", body(story), source="other")]

@@ -253,3 +253,11 @@ def test_tokens_equal_the_words_of_the_normalized_text(text):
 @given(st.text())
 def test_tokens_equal_the_words_of_the_normalized_text_on_any_text(text):
     assert tokens(text) == _reference_tokens(text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=st.sampled_from(TOKEN_TRICKY + ["\u00a0", "\u0301", "\u0327"]), max_size=40))
+def test_nfkc_shortcut_for_no_break_spaces_equals_unicode_nfkc(text):
+    import unicodedata
+
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)

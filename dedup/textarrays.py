@@ -1,0 +1,210 @@
+"""Normalized token hashes of many texts at once, without a Python object per token.
+
+:func:`dedup.normalize.tokens` followed by :class:`dedup.shingle.TokenHasher`
+costs about a microsecond per token in Python (a string per token, a dict
+lookup per token). Here a whole chunk of texts is one ``uint32`` array of
+code points:
+
+1. NFKC and lowercasing run on each text as a string (C code, and NFKC only
+   when the text is not already normal);
+2. every other rule of :mod:`dedup.normalize` maps one character to one or
+   none (tatweel, diacritics, alef/Persian/maksura/teh marbuta folds, digits,
+   invisible controls), so their composition is one lookup table over all
+   code points, applied with one numpy indexing;
+3. tokens are the runs of alphanumeric code points (what the ``[^\\W_]+``
+   regex of :func:`~dedup.normalize.tokens` finds), and each token's hash is
+   a polynomial over its code points, summed per token with ``reduceat``.
+
+The result is, text by text, exactly ``TokenHasher(seed).hash_tokens(tokens(text, cfg))``
+(tested on random text and on the corpora). The rare text whose normalized
+form is not yet NFKC-stable (where :func:`~dedup.normalize.normalize` needs
+another pass) goes through the string path.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import replace
+from typing import Sequence
+
+import numpy as np
+
+from .normalize import DEFAULT_CONFIG, NormalizeConfig, _normalize_once, nfkc, tokens
+
+__all__ = ["token_hash", "hash_texts", "char_table", "alnum_table"]
+
+_MASK = (1 << 64) - 1
+#: Multiplier of the polynomial over a token's code points (odd, so invertible mod 2**64).
+_POLY = 0x9E3779B97F4A7C15
+_LEN_KEY = 0xD6E8FEB86659FD93
+_SEED_KEY = 0xA0761D6478BD642F
+_DELETE = np.uint32(0xFFFFFFFF)
+_N_CODEPOINTS = 0x110000
+
+
+def _fmix64_int(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK
+    return h ^ (h >> 33)
+
+
+def _seed_mix(seed: int) -> int:
+    return _fmix64_int((seed * _SEED_KEY + 1) & _MASK)
+
+
+def token_hash(token: str, seed: int = 0) -> int:
+    """The stable 64-bit hash of one token (the reference for :func:`hash_texts`).
+
+    A polynomial over the token's code points, its length and the seed, then
+    the 64-bit finalizer of MurmurHash3.
+
+    Example:
+        >>> token_hash("كتب") == token_hash("كتب"), token_hash("كتب") == token_hash("كتب", seed=1)
+        (True, False)
+    """
+    h = 0
+    for ch in token:
+        h = (h * _POLY + ord(ch)) & _MASK
+    return _fmix64_int(h ^ ((len(token) * _LEN_KEY) & _MASK) ^ _seed_mix(seed))
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
+
+
+@functools.lru_cache(maxsize=1)
+def alnum_table() -> np.ndarray:
+    """For every code point, whether it is alphanumeric (``str.isalnum``, what ``[^\\W_]`` matches)."""
+    return np.fromiter((chr(c).isalnum() for c in range(_N_CODEPOINTS)), dtype=bool, count=_N_CODEPOINTS)
+
+
+@functools.lru_cache(maxsize=8)
+def char_table(cfg: NormalizeConfig) -> np.ndarray:
+    """Where every code point goes under the per-character rules of ``cfg`` (``_DELETE``: removed).
+
+    Built by running the rules themselves over every code point, so the table
+    cannot drift from :mod:`dedup.normalize`.
+
+    Raises:
+        ValueError: If a rule maps one character to several (it would not be
+            a per-character rule).
+    """
+    per_char = replace(cfg, nfkc=False, lowercase=False)
+    table = np.arange(_N_CODEPOINTS, dtype=np.uint32)
+    block = 4096
+    for lo in range(0, _N_CODEPOINTS, block):
+        chars = "".join(map(chr, range(lo, lo + block)))
+        if _normalize_once(chars, per_char, for_tokens=True) == chars:
+            continue  # no rule touches this block (most of Unicode)
+        for c in range(lo, lo + block):
+            o = _normalize_once(chr(c), per_char, for_tokens=True)
+            if len(o) == 1:
+                table[c] = ord(o)
+            elif not o:
+                table[c] = _DELETE
+            else:
+                raise ValueError(f"normalization maps U+{c:04X} to {len(o)} characters; expected one or none")
+    return table
+
+
+def _prepare(text: str, cfg: NormalizeConfig) -> str:
+    if cfg.nfkc:
+        text = nfkc(text)
+    if cfg.lowercase:
+        text = text.lower()
+    return text
+
+
+def hash_texts(texts: Sequence[str], cfg: NormalizeConfig = DEFAULT_CONFIG, seed: int = 0,
+               chunk_chars: int = 4_000_000) -> tuple[np.ndarray, np.ndarray]:
+    """Token hashes of many texts: ``(hashes, sizes)``.
+
+    ``hashes`` is a ``uint64`` array of every text's token hashes laid end to
+    end, ``sizes`` the number of tokens of each text. Text by text equal to
+    ``TokenHasher(seed).hash_tokens(tokens(text, cfg))``.
+
+    Example:
+        >>> from dedup.shingle import TokenHasher
+        >>> h, sizes = hash_texts(["كَتَبَ الوَلَدُ", "", "ﻻ بأس"])
+        >>> sizes.tolist()
+        [2, 0, 2]
+        >>> bool((h[:2] == TokenHasher().hash_tokens(["كتب", "الولد"])).all())
+        True
+    """
+    parts_h, parts_n = [], []
+    start = 0
+    while start < len(texts):
+        end, chars = start, 0
+        while end < len(texts) and (end == start or chars + len(texts[end]) <= chunk_chars):
+            chars += len(texts[end] or "")
+            end += 1
+        h, n = _hash_chunk(texts[start:end], cfg, seed)
+        parts_h.append(h)
+        parts_n.append(n)
+        start = end
+    if not parts_h:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    return np.concatenate(parts_h), np.concatenate(parts_n)
+
+
+def _hash_chunk(texts: Sequence[str], cfg: NormalizeConfig, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    n_docs = len(texts)
+    pre = [_prepare(t, cfg) if t else "" for t in texts]
+    lengths = np.fromiter(map(len, pre), dtype=np.int64, count=n_docs)
+    cp = np.frombuffer("".join(pre).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    mapped = char_table(cfg)[cp]
+    keep = mapped != _DELETE
+    mapped, doc = mapped[keep], doc[keep]
+
+    fallback: list[int] = []
+    if cfg.nfkc and len(mapped):
+        # a text whose normalized form is not NFKC-stable needs another pass
+        # (normalize's loop): leave it to the string path
+        counts = np.bincount(doc, minlength=n_docs)
+        joined = mapped.tobytes().decode("utf-32-le", "surrogatepass")
+        bounds = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(counts, out=bounds[1:])
+        b = bounds.tolist()
+        fallback = [i for i in range(n_docs) if counts[i] and not unicodedata.is_normalized("NFKC", joined[b[i]:b[i + 1]])]
+
+    word = alnum_table()[mapped]
+    first = np.ones(len(mapped), dtype=bool)
+    first[1:] = ~word[:-1] | (doc[1:] != doc[:-1])
+    starts = np.flatnonzero(word & first)  # first character of every token
+    chars = np.flatnonzero(word)
+    # the token of every word character, and the tokens' lengths
+    tok_of = np.cumsum(word & first)[chars] - 1
+    tok_len = np.bincount(tok_of, minlength=len(starts)).astype(np.int64)
+    ends = starts + tok_len  # tokens are contiguous runs of word characters
+    max_len = int(tok_len.max()) if len(tok_len) else 0
+    powers = np.ones(max_len + 1, dtype=np.uint64)
+    if max_len:
+        with np.errstate(over="ignore"):
+            powers[1:] = np.cumprod(np.full(max_len, _POLY, dtype=np.uint64))
+    with np.errstate(over="ignore"):
+        # Horner's polynomial: character i of a token of length L weighs P**(L-1-i)
+        exponent = ends[tok_of] - 1 - chars
+        contrib = mapped[chars].astype(np.uint64) * powers[exponent]
+        poly = np.add.reduceat(contrib, np.flatnonzero(np.r_[True, tok_of[1:] != tok_of[:-1]])) if len(contrib) \
+            else np.empty(0, np.uint64)
+        hashes = _fmix64(poly ^ (tok_len.astype(np.uint64) * np.uint64(_LEN_KEY)) ^ np.uint64(_seed_mix(seed)))
+    sizes = np.bincount(doc[starts], minlength=n_docs).astype(np.int64)
+
+    if fallback:
+        from .shingle import TokenHasher
+
+        hasher = TokenHasher(seed)
+        per_doc = np.split(hashes, np.cumsum(sizes)[:-1])
+        for i in fallback:
+            per_doc[i] = hasher.hash_tokens(tokens(texts[i], cfg))
+            sizes[i] = len(per_doc[i])
+        hashes = np.concatenate(per_doc) if per_doc else hashes
+    return hashes.astype(np.uint64, copy=False), sizes
