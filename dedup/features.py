@@ -82,19 +82,29 @@ class BoilerplateConfig:
             raise ValueError("BoilerplateConfig.min_docs and global_min_docs must be at least 2")
 
 
-def _key_counts(keys: np.ndarray) -> np.ndarray:
-    """For every entry of ``keys``, how many entries share its value."""
-    order = np.argsort(keys, kind="stable")
-    sk = keys[order]
-    starts = np.concatenate(([0], np.flatnonzero(sk[1:] != sk[:-1]) + 1))
-    counts = np.diff(np.concatenate((starts, [len(sk)])))
-    out = np.empty(len(keys), dtype=np.int64)
-    out[order] = np.repeat(counts, counts)
-    return out
+def _heavy_keys(keys: np.ndarray, at_least: int) -> tuple[np.ndarray, np.ndarray]:
+    """The values found at least ``at_least`` times in ``keys`` (sorted), and how often."""
+    sk = np.sort(keys)
+    starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
+    counts = np.diff(np.r_[starts, len(sk)])
+    heavy = counts >= at_least
+    return sk[starts[heavy]], counts[heavy]
+
+
+def _member(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """``keys`` found in the sorted array ``table`` (few values: binary search)."""
+    if not len(table):
+        return np.zeros(len(keys), dtype=bool)
+    pos = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+    return table[pos] == keys
 
 
 def discount_boilerplate(batch: ShingleBatch, groups: np.ndarray, cfg: BoilerplateConfig) -> tuple[ShingleBatch, int]:
     """Remove shingles that are boilerplate for their document's group (source).
+
+    Counting is one sort of the shingles (corpus-wide) and one of the
+    ``(source, shingle)`` keys (per source); only the few frequent values
+    are then looked up for every shingle.
 
     Args:
         batch: Shingle sets.
@@ -110,11 +120,14 @@ def discount_boilerplate(batch: ShingleBatch, groups: np.ndarray, cfg: Boilerpla
     vals = batch.values.astype(np.uint64)
     n_docs = len(batch)
     # sets are unique per document, so equal keys count documents
-    bad = _key_counts(vals) >= max(cfg.global_min_docs, cfg.global_share * n_docs)
-    sdf = _key_counts((groups[docs].astype(np.uint64) << np.uint64(32)) | vals)
+    common, _ = _heavy_keys(vals, int(np.ceil(max(cfg.global_min_docs, cfg.global_share * n_docs))))
+    bad = _member(vals, common)
     group_sizes = np.bincount(groups, minlength=int(groups.max()) + 1 if len(groups) else 1)
-    need = np.maximum(cfg.min_docs, cfg.source_share * group_sizes[groups[docs]])
-    bad |= sdf >= need
+    need = np.ceil(np.maximum(cfg.min_docs, cfg.source_share * group_sizes)).astype(np.int64)
+    keys = (groups[docs].astype(np.uint64) << np.uint64(32)) | vals
+    cand, counts = _heavy_keys(keys, int(need.min()))
+    per_source = cand[counts >= need[(cand >> np.uint64(32)).astype(np.int64)]]
+    bad |= _member(keys, per_source)
     n_bad = len(sorted_unique(vals[bad])) if bad.any() else 0
     return batch.filter(~bad), n_bad
 
@@ -207,15 +220,22 @@ def tfidf_from_batches(batches: Sequence[TokenBatch], n: int, max_df: float = 1.
         >>> tfidf_from_batches([token_batch([["a", "b"], ["a"]])], 2).shape
         (2, 2)
     """
-    folded = [(tb.hashes >> np.uint64(32)).astype(np.uint32) for tb in batches]
-    allv = np.concatenate(folded) if folded else np.empty(0, np.uint32)
+    folded = [(tb.hashes >> np.uint64(32)) for tb in batches]
+    allv = np.concatenate(folded) if folded else np.empty(0, np.uint64)
     if len(allv) == 0:
         return sp.csr_matrix((n, 0))
-    vocab = sorted_unique(allv)
-    rows = np.concatenate([tb.doc_ids() for tb in batches])
-    cols = np.searchsorted(vocab, allv)
-    counts = sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(vocab)))
-    counts.sum_duplicates()
+    rows = np.concatenate([tb.doc_ids() for tb in batches]).astype(np.uint64)
+    # one sort of (document, word) keys gives every count, already in CSR order
+    key = np.sort((rows << np.uint64(32)) | allv)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    tf = np.diff(np.r_[starts, len(key)]).astype(np.float64)
+    key = key[starts]
+    words = key & np.uint64(0xFFFFFFFF)
+    vocab = sorted_unique(words)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount((key >> np.uint64(32)).astype(np.int64), minlength=n), out=indptr[1:])
+    counts = sp.csr_matrix((tf, np.searchsorted(vocab, words), indptr), shape=(n, len(vocab)))
+    counts.has_sorted_indices = True
     if max_df < 1.0 and n > 1:
         # in a small corpus every word is in a large share of the documents:
         # only drop words that are common in absolute terms too
