@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ._arrays import sorted_unique
-from .textarrays import token_hash
+from .textarrays import token_hash, token_hashes
 
 __all__ = ["ShingleConfig", "ShingleBatch", "TokenBatch", "TokenHasher", "shingle_batch", "word_shingles",
            "token_batch", "shingles_from_tokens"]
@@ -88,14 +88,10 @@ class TokenHasher:
     def hash_tokens(self, tokens: Sequence[str]) -> np.ndarray:
         """Hashes of ``tokens`` as a ``uint64`` array, in order."""
         cache = self._cache
-        out = []
-        append = out.append
-        for t in tokens:
-            v = cache.get(t)
-            if v is None:
-                v = cache[t] = self._hash(t)
-            append(v)
-        return np.fromiter(out, dtype=np.uint64, count=len(out))
+        missing = [t for t in dict.fromkeys(tokens) if t not in cache]
+        if missing:
+            cache.update(zip(missing, token_hashes(missing, self.seed).tolist()))
+        return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def _combine(token_hashes: np.ndarray, n: int, m: int) -> np.ndarray:

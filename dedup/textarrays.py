@@ -32,7 +32,7 @@ import numpy as np
 
 from .normalize import DEFAULT_CONFIG, NormalizeConfig, _normalize_once, nfkc, tokens
 
-__all__ = ["token_hash", "hash_texts", "char_table", "alnum_table"]
+__all__ = ["token_hash", "token_hashes", "hash_texts", "char_table", "alnum_table"]
 
 _MASK = (1 << 64) - 1
 #: Multiplier of the polynomial over a token's code points (odd, so invertible mod 2**64).
@@ -114,6 +114,39 @@ def char_table(cfg: NormalizeConfig) -> np.ndarray:
     return table
 
 
+def _poly_hashes(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray, seed: int) -> np.ndarray:
+    """:func:`token_hash` of the runs ``cp[starts[k] : starts[k] + lengths[k]]`` (all lengths > 0)."""
+    if not len(starts):
+        return np.empty(0, np.uint64)
+    max_len = int(lengths.max())
+    with np.errstate(over="ignore"):
+        powers = np.ones(max_len, dtype=np.uint64)
+        powers[1:] = np.cumprod(np.full(max_len - 1, _POLY, dtype=np.uint64))
+        # Horner's polynomial: character i of a token of length L weighs P**(L-1-i)
+        tok = np.repeat(np.arange(len(starts)), lengths)
+        offset = np.arange(len(tok)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        chars = cp[starts[tok] + offset].astype(np.uint64)
+        poly = np.add.reduceat(chars * powers[lengths[tok] - 1 - offset], np.cumsum(lengths) - lengths)
+        return _fmix64(poly ^ (lengths.astype(np.uint64) * np.uint64(_LEN_KEY)) ^ np.uint64(_seed_mix(seed)))
+
+
+def token_hashes(tokens_: Sequence[str], seed: int = 0) -> np.ndarray:
+    """:func:`token_hash` of many tokens at once, as a ``uint64`` array (the tokens as given, not normalized).
+
+    Example:
+        >>> token_hashes(["كتب", "", "a"]).tolist() == [token_hash("كتب"), token_hash(""), token_hash("a")]
+        True
+    """
+    lengths = np.fromiter(map(len, tokens_), dtype=np.int64, count=len(tokens_))
+    out = np.full(len(lengths), _fmix64_int(_seed_mix(seed)), dtype=np.uint64)  # the empty token
+    if lengths.any():
+        cp = np.frombuffer("".join(tokens_).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        nonempty = np.flatnonzero(lengths)
+        starts = (np.cumsum(lengths) - lengths)[nonempty]
+        out[nonempty] = _poly_hashes(cp, starts, lengths[nonempty], seed)
+    return out
+
+
 def _prepare(text: str, cfg: NormalizeConfig) -> str:
     if cfg.nfkc:
         text = nfkc(text)
@@ -179,23 +212,10 @@ def _hash_chunk(texts: Sequence[str], cfg: NormalizeConfig, seed: int) -> tuple[
     first = np.ones(len(mapped), dtype=bool)
     first[1:] = ~word[:-1] | (doc[1:] != doc[:-1])
     starts = np.flatnonzero(word & first)  # first character of every token
-    chars = np.flatnonzero(word)
-    # the token of every word character, and the tokens' lengths
-    tok_of = np.cumsum(word & first)[chars] - 1
-    tok_len = np.bincount(tok_of, minlength=len(starts)).astype(np.int64)
-    ends = starts + tok_len  # tokens are contiguous runs of word characters
-    max_len = int(tok_len.max()) if len(tok_len) else 0
-    powers = np.ones(max_len + 1, dtype=np.uint64)
-    if max_len:
-        with np.errstate(over="ignore"):
-            powers[1:] = np.cumprod(np.full(max_len, _POLY, dtype=np.uint64))
-    with np.errstate(over="ignore"):
-        # Horner's polynomial: character i of a token of length L weighs P**(L-1-i)
-        exponent = ends[tok_of] - 1 - chars
-        contrib = mapped[chars].astype(np.uint64) * powers[exponent]
-        poly = np.add.reduceat(contrib, np.flatnonzero(np.r_[True, tok_of[1:] != tok_of[:-1]])) if len(contrib) \
-            else np.empty(0, np.uint64)
-        hashes = _fmix64(poly ^ (tok_len.astype(np.uint64) * np.uint64(_LEN_KEY)) ^ np.uint64(_seed_mix(seed)))
+    # tokens are maximal runs of word characters: each ends at the next non-word
+    # character or document boundary
+    stops = np.flatnonzero(word & np.r_[~word[1:] | (doc[1:] != doc[:-1]), True]) + 1
+    hashes = _poly_hashes(mapped, starts, stops - starts, seed)
     sizes = np.bincount(doc[starts], minlength=n_docs).astype(np.int64)
 
     if fallback:

@@ -80,3 +80,12 @@ def test_char_table_is_the_per_character_rules():
     assert chr(table[ord("أ")]) == "ا" and chr(table[ord("ۃ")]) == "ه" and chr(table[ord("٣")]) == "3"
     assert table[ord("\u0640")] == 0xFFFFFFFF and table[ord("\u200b")] == 0xFFFFFFFF  # removed
     assert table[ord("b")] == ord("b") and table[ord("،")] == ord("،")  # punctuation is left to the tokenizer
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(TRICKY), max_size=12), max_size=8), st.integers(0, 2**32))
+def test_token_hashes_equal_the_reference_hash(toks, seed):
+    from dedup.textarrays import token_hashes
+
+    assert token_hashes(toks, seed).tolist() == [token_hash(t, seed) for t in toks]
+    assert TokenHasher(seed).hash_tokens(toks).tolist() == [token_hash(t, seed) for t in toks]
