@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.normalize import NormalizeConfig, tokens
+from dedup.normalize import DEFAULT_CONFIG, NormalizeConfig, tokens
 from dedup.shingle import TokenHasher
 from dedup.textarrays import char_table, hash_texts, token_hash
 
@@ -22,13 +22,13 @@ TRICKY = list("كبلاأإآىيةیکۃـَُّْٰ٢۱،؟« \n\t.,-_") + [
     "Ａ", "ﬁ", "²", "İ", "ẞ", "Σ", "e", "a", "\x00", "\ud800", "𝟘", "𐌰", "ǅ", "\u0653", "\u0670"]
 
 
-def per_text(texts, cfg=NormalizeConfig(), seed=0):
+def per_text(texts, cfg=DEFAULT_CONFIG, seed=0):
     hashes, sizes = hash_texts(texts, cfg, seed)
     bounds = np.r_[0, np.cumsum(sizes)]
     return [hashes[bounds[i]:bounds[i + 1]].tolist() for i in range(len(texts))]
 
 
-def reference(texts, cfg=NormalizeConfig(), seed=0):
+def reference(texts, cfg=DEFAULT_CONFIG, seed=0):
     hasher = TokenHasher(seed)
     return [hasher.hash_tokens(tokens(t, cfg)).tolist() for t in texts]
 
