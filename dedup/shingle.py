@@ -89,8 +89,11 @@ class TokenHasher:
         """Hashes of ``tokens`` as a ``uint64`` array, in order."""
         cache = self._cache
         missing = [t for t in dict.fromkeys(tokens) if t not in cache]
-        if missing:
+        if len(missing) > 4:
             cache.update(zip(missing, token_hashes(missing, self.seed).tolist()))
+        else:  # a few new tokens: the scalar hash costs less than a numpy batch
+            for t in missing:
+                cache[t] = token_hash(t, self.seed)
         return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
@@ -229,11 +232,12 @@ def token_batch(token_lists: Iterable[Sequence[str]], hasher: TokenHasher | None
         [2, 0]
     """
     hasher = hasher or TokenHasher()
-    arrays = [hasher.hash_tokens(t) for t in token_lists]
-    sizes = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
-    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+    lists = [t if isinstance(t, list) else list(t) for t in token_lists]
+    sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    hashes = np.concatenate(arrays) if arrays else np.empty(0, np.uint64)
+    # one call for all documents: hashing has a fixed cost per call
+    hashes = hasher.hash_tokens([tok for t in lists for tok in t])
     return TokenBatch(hashes.astype(np.uint64, copy=False), offsets)
 
 
