@@ -175,7 +175,7 @@ def hash_texts(texts: Sequence[str], cfg: NormalizeConfig = DEFAULT_CONFIG, seed
     start = 0
     while start < len(texts):
         end, chars = start, 0
-        while end < len(texts) and (end == start or chars + len(texts[end]) <= chunk_chars):
+        while end < len(texts) and (end == start or chars + len(texts[end] or "") <= chunk_chars):
             chars += len(texts[end] or "")
             end += 1
         h, n = _hash_chunk(texts[start:end], cfg, seed)
