@@ -220,13 +220,14 @@ def tfidf_from_batches(batches: Sequence[TokenBatch], n: int, max_df: float = 1.
         >>> tfidf_from_batches([token_batch([["a", "b"], ["a"]])], 2).shape
         (2, 2)
     """
-    folded = [(tb.hashes >> np.uint64(32)) for tb in batches]
-    allv = np.concatenate(folded) if folded else np.empty(0, np.uint64)
-    if len(allv) == 0:
+    if sum(len(tb.hashes) for tb in batches) == 0:
         return sp.csr_matrix((n, 0))
-    rows = np.concatenate([tb.doc_ids() for tb in batches]).astype(np.uint64)
-    # one sort of (document, word) keys gives every count, already in CSR order
-    key = np.sort((rows << np.uint64(32)) | allv)
+    # one sort of (document, word) keys gives every count, already in CSR order;
+    # built in place, since this is the widest array of the fit
+    key = np.concatenate([tb.doc_ids() for tb in batches]).view(np.uint64)
+    key <<= np.uint64(32)
+    key |= np.concatenate([tb.hashes for tb in batches]) >> np.uint64(32)
+    key.sort()
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     tf = np.diff(np.r_[starts, len(key)]).astype(np.float64)
     key = key[starts]
