@@ -66,3 +66,12 @@ def row_dots(x, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     hit = ka[at] == kb
     out += np.bincount(ob[hit], weights=va[at[hit]] * vb[hit], minlength=len(left))
     return out
+
+
+def fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer over a ``uint64`` array (wrapping arithmetic)."""
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))

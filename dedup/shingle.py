@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ._arrays import fmix64 as _fmix64
 from ._arrays import sorted_unique
 from .textarrays import token_hash, token_hashes
 
@@ -55,14 +56,6 @@ class ShingleConfig:
                 f"ShingleConfig.min_tokens ({self.min_tokens}) must be at least ngram ({self.ngram}): "
                 "a document needs n tokens to have one n-gram"
             )
-
-
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
 
 
 class TokenHasher:

@@ -30,6 +30,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ._arrays import fmix64 as _fmix64
 from .normalize import DEFAULT_CONFIG, NormalizeConfig, _normalize_once, nfkc, tokens
 
 __all__ = ["token_hash", "token_hashes", "hash_texts", "char_table", "alnum_table"]
@@ -69,14 +70,6 @@ def token_hash(token: str, seed: int = 0) -> int:
     for ch in token:
         h = (h * _POLY + ord(ch)) & _MASK
     return _fmix64_int(h ^ ((len(token) * _LEN_KEY) & _MASK) ^ _seed_mix(seed))
-
-
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
 
 
 @functools.lru_cache(maxsize=1)
