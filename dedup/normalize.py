@@ -18,6 +18,7 @@ __all__ = [
     "NormalizeConfig",
     "normalize",
     "tokens",
+    "join_compounds",
     "light_stem",
     "nfkc",
     "strip_tatweel",
@@ -211,6 +212,12 @@ class NormalizeConfig:
         punctuation: Arabic punctuation to ASCII.
         lowercase: Lowercase Latin script (mixed English text).
         whitespace: Collapse whitespace.
+        compounds: In :func:`tokens`, join the two halves of a compound name
+            that outlets write either joined or apart: ``عبد`` before an
+            ``ال`` word (عبد العزيز / عبدالعزيز, also with a proclitic:
+            وعبد الله), and ``أبو ظبي`` / ``أبوظبي``. In the two shared corpora
+            9.5k bodies write ``عبدال`` and 4.5k ``عبد ال``; apart, one name
+            is two tokens and every 3-gram around it differs.
     """
 
     nfkc: bool = True
@@ -224,6 +231,7 @@ class NormalizeConfig:
     punctuation: bool = True
     lowercase: bool = True
     whitespace: bool = True
+    compounds: bool = True
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:
@@ -314,7 +322,44 @@ def tokens(text: str, cfg: NormalizeConfig = DEFAULT_CONFIG) -> list[str]:
         >>> tokens("كَتَبَ الوَلَدُ")
         ['كتب', 'الولد']
     """
-    return _TOKEN_RE.findall(_normalize(text, cfg, for_tokens=True))
+    text = _normalize(text, cfg, for_tokens=True)
+    out = _TOKEN_RE.findall(text)
+    if cfg.compounds and ("عبد" in text or "ظبي" in text):
+        out = join_compounds(out)
+    return out
+
+
+# Compound names written joined or apart. A token is the first half when it is
+# one of these (after the per-character rules: alef folded or not), the next
+# token the second half when it passes the matching test.
+_ABD_FIRST = frozenset(p + "عبد" for p in ("", "و", "ف", "ب", "ل"))
+_ABU_FIRST = frozenset(p + a + "بو" for p in ("", "و", "ف", "ب", "ل") for a in ("ا", "أ"))
+
+
+def _second_half(first: str, nxt: str) -> bool:
+    if first in _ABD_FIRST:
+        return len(nxt) >= 3 and nxt.startswith("ال")
+    return first in _ABU_FIRST and nxt == "ظبي"
+
+
+def join_compounds(toks: list[str]) -> list[str]:
+    """Join compound names split in two tokens (see ``NormalizeConfig.compounds``).
+
+    Example:
+        >>> join_compounds(["الامير", "محمد", "بن", "عبد", "العزيز", "في", "ابو", "ظبي"])
+        ['الامير', 'محمد', 'بن', 'عبدالعزيز', 'في', 'ابوظبي']
+    """
+    out: list[str] = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        if i + 1 < n and _second_half(t, toks[i + 1]):
+            out.append(t + toks[i + 1])
+            i += 2
+        else:
+            out.append(t)
+            i += 1
+    return out
 
 
 # Proclitics a name or number can carry in running text: "and", "so", then the

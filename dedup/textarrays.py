@@ -13,7 +13,10 @@ code points:
    code points, applied with one numpy indexing;
 3. tokens are the runs of alphanumeric code points (what the ``[^\\W_]+``
    regex of :func:`~dedup.normalize.tokens` finds), and each token's hash is
-   a polynomial over its code points, summed per token with ``reduceat``.
+   a polynomial over its code points, summed per token with ``reduceat``;
+4. compound names split in two tokens are joined (``NormalizeConfig.compounds``):
+   the few first halves are found by hash, and the joined token is hashed
+   from the code points of both halves.
 
 The result is, text by text, exactly ``TokenHasher(seed).hash_tokens(tokens(text, cfg))``
 (tested on random text and on the corpora). The rare text whose normalized
@@ -31,7 +34,7 @@ from typing import Sequence
 import numpy as np
 
 from ._arrays import fmix64 as _fmix64
-from .normalize import DEFAULT_CONFIG, NormalizeConfig, _normalize_once, nfkc, tokens
+from .normalize import _ABD_FIRST, _ABU_FIRST, DEFAULT_CONFIG, NormalizeConfig, _normalize_once, _second_half, nfkc, tokens
 
 __all__ = ["token_hash", "token_hashes", "hash_texts", "char_table", "alnum_table"]
 
@@ -140,6 +143,46 @@ def token_hashes(tokens_: Sequence[str], seed: int = 0) -> np.ndarray:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _first_half_hashes(seed: int) -> np.ndarray:
+    return np.unique(token_hashes(sorted(_ABD_FIRST | _ABU_FIRST), seed))
+
+
+def _join_compounds(cp: np.ndarray, doc: np.ndarray, starts: np.ndarray, stops: np.ndarray,
+                    hashes: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`dedup.normalize.join_compounds` on token spans: ``(hashes, starts)`` after joining.
+
+    The first halves are found by hash (a superset: a hash collision is then
+    rejected by comparing the text), the second half is read from the code
+    points, and a joined token is hashed from its two halves' code points, as
+    the string path hashes the joined string.
+    """
+    same_doc = doc[starts[:-1]] == doc[starts[1:]]
+    cand = np.flatnonzero(np.isin(hashes[:-1], _first_half_hashes(seed)) & same_doc)
+    if not len(cand):
+        return hashes, starts
+
+    def text(k: int) -> str:
+        return cp[starts[k] : stops[k]].tobytes().decode("utf-32-le", "surrogatepass")
+
+    join = np.array([k for k in cand.tolist() if _second_half(text(k), text(k + 1))], dtype=np.int64)
+    if not len(join):
+        return hashes, starts
+    # the two halves' code points laid end to end, one joined token after another
+    first_len, second_len = stops[join] - starts[join], stops[join + 1] - starts[join + 1]
+    spans = np.column_stack([starts[join], starts[join + 1]]).ravel()
+    span_len = np.column_stack([first_len, second_len]).ravel()
+    owner = np.repeat(np.arange(len(spans)), span_len)
+    pos = np.arange(int(span_len.sum())) - np.repeat(np.cumsum(span_len) - span_len, span_len)
+    joined_cp = cp[spans[owner] + pos]
+    lengths = first_len + second_len
+    hashes = hashes.copy()
+    hashes[join] = _poly_hashes(joined_cp, np.cumsum(lengths) - lengths, lengths, seed)
+    keep = np.ones(len(starts), dtype=bool)
+    keep[join + 1] = False
+    return hashes[keep], starts[keep]
+
+
 def _prepare(text: str, cfg: NormalizeConfig) -> str:
     if cfg.nfkc:
         text = nfkc(text)
@@ -209,6 +252,8 @@ def _hash_chunk(texts: Sequence[str], cfg: NormalizeConfig, seed: int) -> tuple[
     # character or document boundary
     stops = np.flatnonzero(word & np.r_[~word[1:] | (doc[1:] != doc[:-1]), True]) + 1
     hashes = _poly_hashes(mapped, starts, stops - starts, seed)
+    if cfg.compounds and len(starts) > 1:
+        hashes, starts = _join_compounds(mapped, doc, starts, stops, hashes, seed)
     sizes = np.bincount(doc[starts], minlength=n_docs).astype(np.int64)
 
     if fallback:

@@ -261,3 +261,23 @@ def test_nfkc_shortcut_for_no_break_spaces_equals_unicode_nfkc(text):
     import unicodedata
 
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("بن عبد العزيز", ["بن", "عبدالعزيز"]),
+    ("بن عبدالعزيز", ["بن", "عبدالعزيز"]),
+    ("وعَبْدُ الله", ["وعبدالله"]),
+    ("لعبد الرحمن بن عبد الله", ["لعبدالرحمن", "بن", "عبدالله"]),
+    ("في أبو ظبي", ["في", "ابوظبي"]),
+    ("وأبوظبي", ["وابوظبي"]),
+    ("العبد الصالح", ["العبد", "الصالح"]),  # not a name's first half
+    ("أبو محمد", ["ابو", "محمد"]),  # a kunya, written apart everywhere
+    ("عبد ال", ["عبد", "ال"]),  # no second half
+    ("قال عبد", ["قال", "عبد"]),
+])
+def test_tokens_join_compound_names(text, expected):
+    assert tokens(text) == expected
+
+
+def test_compound_joining_can_be_turned_off():
+    assert tokens("بن عبد العزيز", NormalizeConfig(compounds=False)) == ["بن", "عبد", "العزيز"]

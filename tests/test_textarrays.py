@@ -45,6 +45,27 @@ def test_batch_hashes_equal_the_string_path_on_any_text(texts):
     assert per_text(texts) == reference(texts)
 
 
+# pieces of compound names (and near misses), with separators the rules remove or keep
+COMPOUND_PIECES = ["عبد", "عبـد", "عَبد", "وعبد", "لعبد", "العبد", "عبدال", "ال", "العزيز", "الله", "الرحمن", "أبو", "ابو",
+                   "وأبو", "ظبي", "ظبى", "ظبيه", "محمد", " ", "  ", "\n", "، ", ".", "\u200c", "\u200b", "ﷲ", "ﻻ", "\x00",
+                   "عبد العزيز", "وعبد الله", "عبد عبد الرحمن", "أبو ظبي", "ابو  ظبي", "عبد ال"]
+
+
+@pytest.mark.parametrize("cfg", [DEFAULT_CONFIG, NormalizeConfig(alef=False), NormalizeConfig(compounds=False),
+                                 NormalizeConfig(tatweel=False, diacritics=False, alef_maksura=False)])
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(COMPOUND_PIECES), max_size=14).map("".join), max_size=4))
+def test_batch_hashes_join_compound_names_as_the_string_path(cfg, texts):
+    assert per_text(texts, cfg) == reference(texts, cfg)
+
+
+def test_compound_names_are_one_token_joined_or_apart():
+    apart, joined = per_text(["الأمير محمد بن عبد العزيز في أبو ظبي", "الأمير محمد بن عبدالعزيز في أبوظبي"])
+    assert apart == joined and len(apart) == 6
+    kept = per_text(["عبد العزيز"], NormalizeConfig(compounds=False))[0]
+    assert len(kept) == 2
+
+
 @pytest.mark.parametrize("cfg", [NormalizeConfig(nfkc=False), NormalizeConfig(lowercase=False),
                                  NormalizeConfig(diacritics=False, alef=False, teh_marbuta=False),
                                  NormalizeConfig(whitespace=False, digits=False, persian=False)])
