@@ -68,6 +68,29 @@ def row_dots(x, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return out
 
 
+def row_products(m, left: np.ndarray, right: np.ndarray, chunk: int = 50_000) -> np.ndarray:
+    """``m[left].multiply(m[right]).sum(axis=1)``, the same numbers, in chunks of pairs.
+
+    For millions of pairs the two gathered row matrices would hold hundreds of
+    millions of entries at once (the 250k-article fit peaked at 12 GB here).
+    :func:`row_dots` is faster for a few pairs at a time but sums in another
+    order; this keeps scipy's sums bit for bit.
+
+    Example:
+        >>> import scipy.sparse as sp
+        >>> m = sp.csr_matrix(np.array([[0.6, 0.8], [1.0, 0.0]]))
+        >>> row_products(m, np.array([0, 0]), np.array([1, 0])).round(2).tolist()
+        [0.6, 1.0]
+    """
+    out = np.zeros(len(left), dtype=np.float64)
+    if not m.shape[1]:
+        return out
+    for s in range(0, len(left), chunk):
+        li, ri = left[s : s + chunk], right[s : s + chunk]
+        out[s : s + len(li)] = np.asarray(m[li].multiply(m[ri]).sum(axis=1)).ravel()
+    return out
+
+
 def fmix64(h: np.ndarray) -> np.ndarray:
     """MurmurHash3's 64-bit finalizer over a ``uint64`` array (wrapping arithmetic)."""
     h = h ^ (h >> np.uint64(33))

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from ._arrays import sorted_unique
+from ._arrays import row_products, sorted_unique
 from .normalize import DEFAULT_CONFIG, NormalizeConfig, tokens
 from .record import Record
 from .shingle import ShingleBatch, ShingleConfig, TokenBatch, shingles_from_tokens
@@ -318,9 +318,6 @@ def pair_features(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> PairFe
         rinter = intersections(corpus.rare, left, right).astype(np.float64)
         runion = ra + rb - rinter
         rare = np.where(runion > 0, rinter / runion, np.nan)
-    if corpus.tfidf.shape[1]:
-        cos = np.asarray(corpus.tfidf[left].multiply(corpus.tfidf[right]).sum(axis=1)).ravel()
-    else:
-        cos = np.zeros(len(left))
+    cos = row_products(corpus.tfidf, left, right)
     days = np.abs(corpus.published[left] - corpus.published[right]) / 86400.0
     return PairFeatures(left, right, jac, cont, cos, rare, days, ratio)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ._arrays import row_dots, sorted_unique
+from ._arrays import row_dots, row_products, sorted_unique
 from .cluster import agglomerate, components
 from .engine import Deduplicator, canonical_key
 from .features import pair_features, tfidf_from_batches
@@ -204,7 +204,7 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
         return np.empty((0, 2), np.int64), np.empty(0)
     keys = sorted_unique(np.concatenate(found))
     pairs = np.stack([keys // n, keys % n], axis=1)
-    cos = np.asarray(x[pairs[:, 0]].multiply(x[pairs[:, 1]]).sum(axis=1)).ravel()
+    cos = row_products(x, pairs[:, 0], pairs[:, 1])
     ok = cos >= min_cosine
     return pairs[ok], cos[ok]
 

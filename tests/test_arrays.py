@@ -1,11 +1,12 @@
 """The small numpy helpers against the obvious (slow) computations."""
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup._arrays import row_dots, sorted_unique
+from dedup._arrays import row_dots, row_products, sorted_unique
 
 
 @settings(max_examples=60, deadline=None)
@@ -25,6 +26,17 @@ def test_row_dots_handles_empty_rows_unsorted_indices_and_no_pairs():
     assert row_dots(x, np.array([0, 1, 0]), np.array([0, 0, 2])).tolist() == [5.0, 0.0, 0.0]
     assert row_dots(x, np.array([], np.int64), np.array([], np.int64)).tolist() == []
     assert row_dots(sp.csr_matrix((2, 0)), np.array([0]), np.array([1])).tolist() == [0.0]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 25, 1000])
+def test_row_products_in_chunks_equal_scipy_bit_for_bit(chunk):
+    rng = np.random.default_rng(3)
+    x = sp.random(40, 30, density=0.3, format="csr", random_state=rng)
+    left, right = rng.integers(0, 40, size=25), rng.integers(0, 40, size=25)
+    want = np.asarray(x[left].multiply(x[right]).sum(axis=1)).ravel()
+    assert np.array_equal(row_products(x, left, right, chunk=chunk), want)
+    assert row_products(x, left[:0], right[:0]).tolist() == []
+    assert row_products(sp.csr_matrix((2, 0)), np.array([0]), np.array([1])).tolist() == [0.0]
 
 
 def test_sorted_unique_matches_numpy():
