@@ -25,6 +25,26 @@ def sorted_unique(x: np.ndarray) -> np.ndarray:
     return s[keep]
 
 
+def heavy_values(keys: np.ndarray, at_least: int, presorted: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The values found at least ``at_least`` times in ``keys`` (sorted), and how often.
+
+    In a sorted array a value occurs ``at_least`` times exactly when it equals
+    the value ``at_least - 1`` places on: one boolean per key, no run table
+    as long as the keys. ``presorted`` keys are used as they are (no copy).
+
+    Example:
+        >>> [a.tolist() for a in heavy_values(np.array([5, 1, 5, 2, 5, 1], np.uint32), 2)]
+        [[1, 5], [2, 3]]
+    """
+    at_least = max(1, int(at_least))
+    if len(keys) < at_least:
+        return keys[:0].copy(), np.zeros(0, np.int64)
+    sk = keys if presorted else np.sort(keys)
+    heavy = sorted_unique(sk[: len(sk) - at_least + 1][sk[: len(sk) - at_least + 1] == sk[at_least - 1 :]])
+    counts = np.searchsorted(sk, heavy, side="right") - np.searchsorted(sk, heavy, side="left")
+    return heavy, counts.astype(np.int64)
+
+
 def row_dots(x, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Dot products of the rows ``left[k]`` and ``right[k]`` of a CSR matrix.
 
@@ -88,6 +108,35 @@ def row_products(m, left: np.ndarray, right: np.ndarray, chunk: int = 50_000) ->
     for s in range(0, len(left), chunk):
         li, ri = left[s : s + chunk], right[s : s + chunk]
         out[s : s + len(li)] = np.asarray(m[li].multiply(m[ri]).sum(axis=1)).ravel()
+    return out
+
+
+#: Entries (tokens, shingles) per chunk of documents in the vectorized stages:
+#: a stage's temporaries are a few times this many 8-byte values, whatever the corpus size.
+CHUNK_ENTRIES = 1 << 22
+
+
+def doc_ranges(offsets: np.ndarray, entries: int | None = None) -> list[tuple[int, int]]:
+    """Consecutive document ranges ``[d0, d1)`` of about ``entries`` entries each.
+
+    A document is never split; one longer than ``entries`` is a range of its
+    own. Every document is in exactly one range, in order. ``entries``
+    defaults to :data:`CHUNK_ENTRIES`, read at call time.
+
+    Example:
+        >>> doc_ranges(np.array([0, 3, 5, 12, 12, 13]), entries=4)
+        [(0, 1), (1, 2), (2, 3), (3, 5)]
+    """
+    entries = entries or CHUNK_ENTRIES
+    n = len(offsets) - 1
+    out: list[tuple[int, int]] = []
+    d0 = 0
+    while d0 < n:
+        # the last document whose end is within `entries` of this range's start
+        d1 = int(np.searchsorted(offsets, offsets[d0] + entries, side="right")) - 1
+        d1 = min(n, max(d1, d0 + 1))
+        out.append((d0, d1))
+        d0 = d1
     return out
 
 

@@ -19,7 +19,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from ._arrays import row_products, sorted_unique
+from . import _arrays
+from ._arrays import doc_ranges, heavy_values, row_products, sorted_unique
 from .normalize import DEFAULT_CONFIG, NormalizeConfig, tokens
 from .record import Record
 from .shingle import ShingleBatch, ShingleConfig, TokenBatch, shingles_from_tokens
@@ -82,21 +83,17 @@ class BoilerplateConfig:
             raise ValueError("BoilerplateConfig.min_docs and global_min_docs must be at least 2")
 
 
-def _heavy_keys(keys: np.ndarray, at_least: int) -> tuple[np.ndarray, np.ndarray]:
-    """The values found at least ``at_least`` times in ``keys`` (sorted), and how often."""
-    sk = np.sort(keys)
-    starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
-    counts = np.diff(np.r_[starts, len(sk)])
-    heavy = counts >= at_least
-    return sk[starts[heavy]], counts[heavy]
-
-
 def _member(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """``keys`` found in the sorted array ``table`` (few values: binary search)."""
+    """``keys`` found in the sorted array ``table`` (few values: binary search, a chunk at a time)."""
+    out = np.zeros(len(keys), dtype=bool)
     if not len(table):
-        return np.zeros(len(keys), dtype=bool)
-    pos = np.minimum(np.searchsorted(table, keys), len(table) - 1)
-    return table[pos] == keys
+        return out
+    chunk = _arrays.CHUNK_ENTRIES
+    for s in range(0, len(keys), chunk):
+        k = keys[s : s + chunk]
+        pos = np.minimum(np.searchsorted(table, k), len(table) - 1)
+        out[s : s + len(k)] = table[pos] == k
+    return out
 
 
 def discount_boilerplate(batch: ShingleBatch, groups: np.ndarray, cfg: BoilerplateConfig) -> tuple[ShingleBatch, int]:
@@ -116,18 +113,21 @@ def discount_boilerplate(batch: ShingleBatch, groups: np.ndarray, cfg: Boilerpla
     """
     if len(batch.values) == 0:
         return batch, 0
-    docs = batch.doc_ids()
-    vals = batch.values.astype(np.uint64)
+    vals = batch.values
     n_docs = len(batch)
     # sets are unique per document, so equal keys count documents
-    common, _ = _heavy_keys(vals, int(np.ceil(max(cfg.global_min_docs, cfg.global_share * n_docs))))
+    common, _ = heavy_values(vals, int(np.ceil(max(cfg.global_min_docs, cfg.global_share * n_docs))))
     bad = _member(vals, common)
     group_sizes = np.bincount(groups, minlength=int(groups.max()) + 1 if len(groups) else 1)
     need = np.ceil(np.maximum(cfg.min_docs, cfg.source_share * group_sizes)).astype(np.int64)
-    keys = (groups[docs].astype(np.uint64) << np.uint64(32)) | vals
-    cand, counts = _heavy_keys(keys, int(need.min()))
+    # (source, shingle) keys, built in place
+    keys = np.repeat(groups.astype(np.int64), batch.sizes).view(np.uint64)
+    keys <<= np.uint64(32)
+    keys |= vals
+    cand, counts = heavy_values(keys, int(need.min()))
     per_source = cand[counts >= need[(cand >> np.uint64(32)).astype(np.int64)]]
     bad |= _member(keys, per_source)
+    del keys
     n_bad = len(sorted_unique(vals[bad])) if bad.any() else 0
     return batch.filter(~bad), n_bad
 
@@ -222,35 +222,52 @@ def tfidf_from_batches(batches: Sequence[TokenBatch], n: int, max_df: float = 1.
     """
     if sum(len(tb.hashes) for tb in batches) == 0:
         return sp.csr_matrix((n, 0))
-    # one sort of (document, word) keys gives every count, already in CSR order;
-    # built in place, since this is the widest array of the fit
-    key = np.concatenate([tb.doc_ids() for tb in batches]).view(np.uint64)
-    key <<= np.uint64(32)
-    key |= np.concatenate([tb.hashes for tb in batches]) >> np.uint64(32)
-    key.sort()
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    tf = np.diff(np.r_[starts, len(key)]).astype(np.float64)
-    key = key[starts]
-    words = key & np.uint64(0xFFFFFFFF)
-    vocab = sorted_unique(words)
+    # one sort of (document, word) keys per chunk of documents gives every
+    # count, already in CSR order (the keys of a whole corpus at once were
+    # the widest array of the fit)
+    tfs, words, row_sizes = [], [], np.zeros(n, dtype=np.int64)
+    for d0, d1 in doc_ranges(sum(tb.offsets for tb in batches)):
+        parts = [tb.slice(d0, d1) for tb in batches]
+        key = np.concatenate([p.doc_ids() for p in parts]).view(np.uint64)
+        key <<= np.uint64(32)
+        key |= np.concatenate([p.hashes for p in parts]) >> np.uint64(32)
+        if not len(key):
+            continue  # documents without tokens
+        key.sort()
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        tfs.append(np.diff(np.r_[starts, len(key)]).astype(np.float64))
+        key = key[starts]
+        words.append((key & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        row_sizes[d0:d1] = np.bincount((key >> np.uint64(32)).astype(np.int64), minlength=d1 - d0)
+        del key, starts
+    tf = np.concatenate(tfs)
+    word = np.concatenate(words)
+    del tfs, words
+    vocab = sorted_unique(word)
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount((key >> np.uint64(32)).astype(np.int64), minlength=n), out=indptr[1:])
-    counts = sp.csr_matrix((tf, np.searchsorted(vocab, words), indptr), shape=(n, len(vocab)))
+    np.cumsum(row_sizes, out=indptr[1:])
+    columns = np.empty(len(word), dtype=np.int32 if len(vocab) < 2**31 else np.int64)
+    for s in range(0, len(word), _arrays.CHUNK_ENTRIES):
+        columns[s : s + _arrays.CHUNK_ENTRIES] = np.searchsorted(vocab, word[s : s + _arrays.CHUNK_ENTRIES])
+    del word
+    counts = sp.csr_matrix((tf, columns, indptr), shape=(n, len(vocab)))
     counts.has_sorted_indices = True
     if max_df < 1.0 and n > 1:
         # in a small corpus every word is in a large share of the documents:
         # only drop words that are common in absolute terms too
         df = np.bincount(counts.indices, minlength=len(vocab))
         counts = counts[:, np.flatnonzero(df <= max(MIN_COMMON_DOCS, max_df * n))]
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    # weighed in place: the counts are not needed afterwards
+    return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
 
 
-def _set_batch(tb: TokenBatch, keep_token: np.ndarray | None = None) -> ShingleBatch:
-    """Per-document sets of (32-bit folded) token hashes, optionally filtered."""
+def _set_batch(tb: TokenBatch) -> ShingleBatch:
+    """Per-document sets of (32-bit folded) token hashes, a chunk of documents at a time."""
+    ranges = doc_ranges(tb.offsets)
+    if len(ranges) > 1:
+        return ShingleBatch.concat([_set_batch(tb.slice(d0, d1)) for d0, d1 in ranges])
     docs = tb.doc_ids()
-    h = (tb.hashes >> np.uint64(32)).astype(np.uint64)
-    if keep_token is not None:
-        docs, h = docs[keep_token], h[keep_token]
+    h = tb.hashes >> np.uint64(32)
     key = sorted_unique((docs.astype(np.uint64) << np.uint64(32)) | h)
     d = (key >> np.uint64(32)).astype(np.int64)
     counts = np.bincount(d, minlength=len(tb))

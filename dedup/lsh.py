@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arrays import sorted_unique
+from ._arrays import doc_ranges, heavy_values, sorted_unique
 
 __all__ = ["LSHConfig", "optimal_params", "candidate_pairs", "containment_pairs", "CandidateStats"]
 
@@ -278,15 +278,21 @@ def containment_pairs(values: np.ndarray, offsets: np.ndarray, active: np.ndarra
     empty = np.empty((0, 2), dtype=np.int64)
     if n < 2 or sample < 1:
         return empty, 0
-    sizes = np.diff(offsets)
-    docs = np.repeat(np.arange(n, dtype=np.uint64), sizes)
-    v = values.astype(np.uint64)
-    keep = active[docs.astype(np.int64)]
-    if sample > 1:
-        with np.errstate(over="ignore"):
-            keep &= ((v * _MIX) >> np.uint64(40)) % np.uint64(sample) == 0
-    # one sort of (shingle, document) keys groups every shingle's documents
-    key = np.sort((v[keep] << np.uint64(32)) | docs[keep])
+    # the sampled (shingle, document) keys, a chunk of documents at a time
+    parts = []
+    for d0, d1 in doc_ranges(offsets):
+        sizes = np.diff(offsets[d0 : d1 + 1])
+        v = values[offsets[d0] : offsets[d1]].astype(np.uint64)
+        docs = np.repeat(np.arange(d0, d1, dtype=np.uint64), sizes)
+        keep = np.repeat(np.asarray(active[d0:d1], dtype=bool), sizes)
+        if sample > 1:
+            with np.errstate(over="ignore"):
+                keep &= ((v * _MIX) >> np.uint64(40)) % np.uint64(sample) == 0
+        parts.append((v[keep] << np.uint64(32)) | docs[keep])
+    # one sort of them groups every shingle's documents
+    key = np.concatenate(parts) if parts else np.empty(0, np.uint64)
+    del parts
+    key.sort()
     sampled = np.bincount((key & np.uint64(0xFFFFFFFF)).astype(np.int64), minlength=n)
     shingle = key >> np.uint64(32)
     doc = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
@@ -300,7 +306,16 @@ def containment_pairs(values: np.ndarray, offsets: np.ndarray, active: np.ndarra
         pair_keys.append((mem[:, iu] * n + mem[:, ju]).ravel())
     if not pair_keys:
         return empty, skipped
-    uk, shared = np.unique(np.concatenate(pair_keys), return_counts=True)
+    keys = np.empty(sum(len(p) for p in pair_keys), dtype=np.int64)
+    at = 0
+    while pair_keys:
+        p = pair_keys.pop()
+        keys[at : at + len(p)] = p
+        at += len(p)
+    keys.sort()
+    # how many sampled shingles each pair shares: only pairs sharing at least min_shared matter
+    uk, shared = heavy_values(keys, max(1, min_shared), presorted=True)
+    del keys
     a, b = uk // n, uk % n
     estimate = shared / np.maximum(1, np.minimum(sampled[a], sampled[b]))
     ok = (shared >= min_shared) & (estimate >= min_containment)

@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ._arrays import fmix64 as _fmix64
-from ._arrays import sorted_unique
+from ._arrays import doc_ranges, sorted_unique
 from .textarrays import token_hash, token_hashes
 
 __all__ = ["ShingleConfig", "ShingleBatch", "TokenBatch", "TokenHasher", "shingle_batch", "word_shingles",
@@ -151,10 +151,28 @@ class ShingleBatch:
         """For every entry of ``values``, the index of its document."""
         return np.repeat(np.arange(len(self), dtype=np.int64), self.sizes)
 
+    def slice(self, d0: int, d1: int) -> "ShingleBatch":
+        """Documents ``d0 .. d1 - 1`` as a batch of their own (views, no copy)."""
+        return ShingleBatch(self.values[self.offsets[d0] : self.offsets[d1]], self.offsets[d0 : d1 + 1] - self.offsets[d0])
+
+    @classmethod
+    def concat(cls, parts: Sequence["ShingleBatch"]) -> "ShingleBatch":
+        """Batches of consecutive documents joined into one."""
+        if not parts:
+            return cls(np.empty(0, np.uint32), np.zeros(1, np.int64))
+        offsets = [np.zeros(1, np.int64)]
+        at = 0
+        for p in parts:
+            offsets.append(p.offsets[1:] + at)
+            at += int(p.offsets[-1])
+        return cls(np.concatenate([p.values for p in parts]), np.concatenate(offsets))
+
     def filter(self, keep: np.ndarray) -> "ShingleBatch":
         """A new batch keeping only the entries where boolean ``keep`` is True."""
-        ids = self.doc_ids()[keep]
-        counts = np.bincount(ids, minlength=len(self))
+        counts = np.zeros(len(self), dtype=np.int64)
+        for d0, d1 in doc_ranges(self.offsets):
+            part = self.slice(d0, d1)
+            counts[d0:d1] = np.bincount(part.doc_ids()[keep[self.offsets[d0] : self.offsets[d1]]], minlength=d1 - d0)
         offsets = np.zeros(len(self) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         return ShingleBatch(self.values[keep], offsets)
@@ -216,6 +234,10 @@ class TokenBatch:
         """For every token, the index of its document."""
         return np.repeat(np.arange(len(self), dtype=np.int64), self.sizes)
 
+    def slice(self, d0: int, d1: int) -> "TokenBatch":
+        """Documents ``d0 .. d1 - 1`` as a batch of their own (views, no copy)."""
+        return TokenBatch(self.hashes[self.offsets[d0] : self.offsets[d1]], self.offsets[d0 : d1 + 1] - self.offsets[d0])
+
 
 def token_batch(token_lists: Iterable[Sequence[str]], hasher: TokenHasher | None = None) -> TokenBatch:
     """Hash many tokenized documents into one :class:`TokenBatch`.
@@ -246,6 +268,11 @@ def shingles_from_tokens(tokens: TokenBatch, cfg: ShingleConfig = ShingleConfig(
         >>> shingles_from_tokens(tb).sizes.tolist()
         [7, 0]
     """
+    # a chunk of documents at a time: the temporaries are several 8-byte
+    # arrays as long as the tokens (3.8 GB at 250k articles in one piece)
+    ranges = doc_ranges(tokens.offsets)
+    if len(ranges) > 1:
+        return ShingleBatch.concat([shingles_from_tokens(tokens.slice(d0, d1), cfg) for d0, d1 in ranges])
     n = cfg.ngram
     total = len(tokens.hashes)
     ndocs = len(tokens)

@@ -1,0 +1,98 @@
+"""Stages that work a chunk of documents at a time give what they give in one piece.
+
+``CHUNK_ENTRIES`` bounds the temporaries of the vectorized stages; here it is
+made tiny so that every chunked path runs over many chunks (including a
+document longer than a chunk, and empty documents), and compared with the
+same stage run with one chunk.
+"""
+
+import numpy as np
+import pytest
+
+from dedup import _arrays
+from dedup.features import BoilerplateConfig, _set_batch, discount_boilerplate, tfidf_from_batches
+from dedup.lsh import containment_pairs
+from dedup.related import prune_rows
+from dedup.shingle import ShingleConfig, TokenBatch, shingles_from_tokens
+
+
+def _corpus(seed: int) -> tuple[TokenBatch, TokenBatch, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n = 60
+    sizes = rng.integers(0, 40, size=n)
+    sizes[3] = 0
+    sizes[17] = 300  # longer than a chunk
+    # a small vocabulary with shared runs, so shingles repeat across documents
+    base = rng.integers(0, 2**63, size=50, dtype=np.uint64)
+    story = base[rng.integers(0, 50, size=80)]
+    docs = []
+    for i, s in enumerate(sizes):
+        if i % 3 == 0 and s:
+            start = int(rng.integers(0, 40))
+            docs.append(np.resize(story[start:], s))
+        else:
+            docs.append(base[rng.integers(0, 50, size=s)])
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    body = TokenBatch(np.concatenate(docs).astype(np.uint64), offsets)
+    tsizes = rng.integers(0, 6, size=n)
+    toff = np.zeros(n + 1, np.int64)
+    np.cumsum(tsizes, out=toff[1:])
+    titles = TokenBatch(base[rng.integers(0, 50, size=int(tsizes.sum()))], toff)
+    groups = rng.integers(0, 3, size=n)
+    return body, titles, groups
+
+
+def _run_all(body, titles, groups):
+    raw = shingles_from_tokens(body, ShingleConfig(ngram=2, min_tokens=3))
+    cfg = BoilerplateConfig(source_share=0.2, global_share=0.3, min_docs=2, global_min_docs=2)
+    kept, n_bad = discount_boilerplate(raw, groups, cfg)
+    words = _set_batch(body)
+    tf = tfidf_from_batches([body, titles], len(body))
+    tf_df = tfidf_from_batches([body], len(body), max_df=0.5)
+    pairs, skipped = containment_pairs(kept.values, kept.offsets, np.arange(len(body)) % 7 != 0, sample=1,
+                                       min_containment=0.2, min_shared=2, max_postings=30)
+    pruned = prune_rows(tf, 3)
+    filtered = raw.filter(raw.values % 3 != 0)
+    return {
+        "raw": (raw.values, raw.offsets), "kept": (kept.values, kept.offsets, np.array([n_bad])),
+        "words": (words.values, words.offsets), "tf": (tf.data, tf.indices, tf.indptr),
+        "tf_df": (tf_df.data, tf_df.indices, tf_df.indptr), "pairs": (pairs, np.array([skipped])),
+        "pruned": (pruned.toarray(),), "filtered": (filtered.values, filtered.offsets),
+    }
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_chunked_stages_equal_one_piece(monkeypatch, seed, chunk):
+    body, titles, groups = _corpus(seed)
+    whole = _run_all(body, titles, groups)
+    assert len(whole["raw"][0]) and len(whole["pairs"][0]), "the corpus must exercise the stages"
+    monkeypatch.setattr(_arrays, "CHUNK_ENTRIES", chunk)
+    assert len(_arrays.doc_ranges(body.offsets)) > 1
+    parts = _run_all(body, titles, groups)
+    for name, arrays in whole.items():
+        for a, b in zip(arrays, parts[name]):
+            assert np.array_equal(a, b), name
+
+
+def test_doc_ranges_cover_every_document_once():
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(0, 20, size=200)
+    offsets = np.r_[0, np.cumsum(sizes)]
+    for entries in (1, 5, 19, 10_000):
+        ranges = _arrays.doc_ranges(offsets, entries)
+        assert ranges[0][0] == 0 and ranges[-1][1] == 200
+        assert all(a[1] == b[0] and a[0] < a[1] for a, b in zip(ranges, ranges[1:]))
+        # a range holds more than `entries` only when it is one document
+        assert all(offsets[d1] - offsets[d0] <= entries or d1 - d0 == 1 for d0, d1 in ranges)
+    assert _arrays.doc_ranges(np.zeros(1, np.int64), 4) == []
+
+
+def test_heavy_values_counts_runs():
+    keys = np.array([4, 4, 4, 9, 1, 9, 7], dtype=np.uint64)
+    heavy, counts = _arrays.heavy_values(keys, 2)
+    assert heavy.tolist() == [4, 9] and counts.tolist() == [3, 2]
+    assert _arrays.heavy_values(keys, 1)[0].tolist() == [1, 4, 7, 9]
+    assert _arrays.heavy_values(keys, 8)[0].tolist() == []
+    assert _arrays.heavy_values(np.sort(keys), 3, presorted=True)[0].tolist() == [4]
