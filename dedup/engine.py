@@ -246,16 +246,25 @@ class Deduplicator:
         self.candidates_ = stats
         next(steps, None)
 
-        # verify every candidate on the real sets
+        # verify every candidate on the real sets. Millions of candidates keep
+        # their outcome as arrays (sorted keys, a level each); only verified
+        # pairs and pairs asked later get a Python verdict in _verdicts
         self._verdicts: dict[tuple[int, int], tuple | None] = {}
         self._weak: dict[tuple[int, int], bool] = {}
+        self._n = n
+        self._cand_keys = pairs[:, 0] * n + pairs[:, 1]  # sorted: _union_origins sorts by key
+        self._cand_level = np.zeros(len(pairs), dtype=np.int8)
         edges: list[tuple[float, int, int]] = []
         if len(pairs):
             feats = pair_features(corpus, pairs[:, 0], pairs[:, 1])
-            for (a, b_), v in zip(pairs.tolist(), self._verdict_rows(feats)):
+            verdict, sd, sc, weak = self._classified(feats)
+            self._cand_level[:] = np.where(verdict != NONE, 2, weak)
+            for j in np.flatnonzero(verdict != NONE).tolist():
+                a, b_ = int(pairs[j, 0]), int(pairs[j, 1])
+                v = self._row(feats, j, int(verdict[j]), sd, sc)
                 self._verdicts[(a, b_)] = v
-                if v is not None:
-                    edges.append((v[3], a, b_))
+                edges.append((v[3], a, b_))
+            del feats, verdict, sd, sc, weak
         self.verified_ = len(edges)
         for g in exact_groups:
             for x in g[1:]:
@@ -281,12 +290,12 @@ class Deduplicator:
                 self._verified([(canon, i) for i in rest])  # fill the cache in one batch
                 members = []
                 for i in rest:
-                    v = self._verdicts[_pair(canon, i)]
+                    v = self._verdicts.get(_pair(canon, i))
                     if v is None:
                         # verified only through other members: report the strongest of those links
                         partners = [j for j in group if j != i]
                         self._verified([(j, i) for j in partners])
-                        links = [(self._verdicts[_pair(j, i)], j) for j in partners]
+                        links = [(self._verdicts.get(_pair(j, i)), j) for j in partners]
                         best = max(((w, j) for w, j in links if w is not None), key=lambda t: t[0][3])
                         w, j = best
                         signals = {**(w[2] or {}), "verified_via": records[j].id}
@@ -305,32 +314,37 @@ class Deduplicator:
         next(steps, None)
         return self
 
-    def _verdict_rows(self, f) -> list[tuple | None]:
-        """``(relation, similarity, signals, strength)`` per pair, or None."""
+    def _classified(self, f) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Verdict codes, the two scores, and whether each pair is at least compatible."""
         verdict, sd, sc = classify(f, self.config_.verify)
         weak = (np.maximum(sd, sc) > self.config_.cluster.compatible_score) & (f.jaccard >= self.config_.verify.min_jaccard)
-        for j in range(len(verdict)):
-            self._weak[_pair(int(f.left[j]), int(f.right[j]))] = bool(weak[j])
-        out: list[tuple | None] = []
-        for j in range(len(verdict)):
-            v = int(verdict[j])
-            if v == NONE:
-                out.append(None)
-                continue
-            signals = {**f.row(j), "dup_score": round(float(sd[j]), 3), "contained_score": round(float(sc[j]), 3)}
-            if v == DUP:
-                out.append(("dup", round(float(f.jaccard[j]), 4), signals, float(sd[j])))
-            else:
-                out.append(("contained", round(float(f.containment[j]), 4), signals, float(sc[j])))
-        return out
+        return verdict, sd, sc, weak
 
-    def _verified(self, pairs: Sequence[tuple[int, int]]) -> list[bool]:
-        """Whether each pair verifies, computing (in one batch) what is not cached."""
+    @staticmethod
+    def _row(f, j: int, v: int, sd: np.ndarray, sc: np.ndarray) -> tuple:
+        """``(relation, similarity, signals, strength)`` of the verified pair ``j``."""
+        signals = {**f.row(j), "dup_score": round(float(sd[j]), 3), "contained_score": round(float(sc[j]), 3)}
+        if v == DUP:
+            return ("dup", round(float(f.jaccard[j]), 4), signals, float(sd[j]))
+        return ("contained", round(float(f.containment[j]), 4), signals, float(sc[j]))
+
+    def _candidate_levels(self, keys: Sequence[tuple[int, int]]) -> list[int]:
+        """For pairs ``i < j``: the level of a candidate (2 verified, 1 compatible, 0 neither), -1 for others."""
+        if not len(self._cand_keys) or not keys:
+            return [-1] * len(keys)
+        k = np.fromiter((a * self._n + b for a, b in keys), dtype=np.int64, count=len(keys))
+        pos = np.minimum(np.searchsorted(self._cand_keys, k), len(self._cand_keys) - 1)
+        return np.where(self._cand_keys[pos] == k, self._cand_level[pos], -1).tolist()
+
+    def _verified(self, pairs: Sequence[tuple[int, int]]) -> list[int]:
+        """How well each pair verifies (2 verified, 1 compatible, 0 neither), computing
+        (in one batch) what neither the candidates nor the cache hold."""
         corpus = self.corpus_
+        keys = [_pair(a, b) for a, b in pairs]
+        levels = self._candidate_levels(keys)
         todo = []
-        for a, b in pairs:
-            key = _pair(a, b)
-            if key in self._verdicts:
+        for key, level in zip(keys, levels):
+            if level >= 0 or key in self._verdicts:
                 continue
             ka = corpus.exact_keys[key[0]]
             if ka and ka == corpus.exact_keys[key[1]]:
@@ -340,15 +354,17 @@ class Deduplicator:
         todo = sorted(set(todo))
         if todo:
             arr = np.array(todo, dtype=np.int64)
-            rows = self._verdict_rows(pair_features(corpus, arr[:, 0], arr[:, 1]))
-            self._verdicts.update(zip(todo, rows))
+            f = pair_features(corpus, arr[:, 0], arr[:, 1])
+            verdict, sd, sc, weak = self._classified(f)
+            for j, key in enumerate(todo):
+                self._weak[key] = bool(weak[j])
+                self._verdicts[key] = None if verdict[j] == NONE else self._row(f, j, int(verdict[j]), sd, sc)
         out = []
-        for a, b in pairs:
-            key = _pair(a, b)
-            if self._verdicts[key] is not None:
-                out.append(2)
+        for key, level in zip(keys, levels):
+            if key in self._verdicts:  # verified candidates, exact pairs, pairs computed here
+                out.append(2 if self._verdicts[key] is not None else (1 if self._weak.get(key, False) else 0))
             else:
-                out.append(1 if self._weak.get(key, False) else 0)
+                out.append(level)
         return out
 
 

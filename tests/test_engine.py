@@ -91,6 +91,35 @@ def test_planted_clusters_come_back_exactly(seed):
     assert {r.id for r in p.records} - in_a_cluster(d) == p.unique
 
 
+def test_candidate_outcomes_kept_as_arrays_answer_like_a_fresh_verification(planted):
+    # the fit keeps millions of candidate outcomes as arrays, not Python
+    # verdicts; asking about a pair later must give what verifying it anew gives
+    # copies with a growing share of their words replaced span verified,
+    # compatible-only and dissimilar candidates
+    rng = random.Random(4)
+    records = list(planted.records)
+    vocab = sorted({w for r in planted.records for w in r.text.split()})
+    for r in planted.records[:6]:
+        words = r.text.split()
+        for share in (0.2, 0.35, 0.5, 0.65):
+            edited = [rng.choice(vocab) if rng.random() < share else w for w in words]
+            records.append(Record(id=f"{r.id}-e{share}", text=" ".join(edited), source="edits"))
+    fitted = Deduplicator().fit(records)
+    assert len(fitted.candidate_pairs_) > 0
+    n = len(records)
+    every = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    fresh = Deduplicator().fit(records)
+    fresh._verdicts.clear()
+    fresh._weak.clear()
+    fresh._cand_keys = fresh._cand_keys[:0]
+    fresh._cand_level = fresh._cand_level[:0]
+    assert fitted._verified(every) == fresh._verified(every)
+    assert set(fitted._verified(every)) == {0, 1, 2}
+    for a, b in every:
+        v, w = fitted._verdicts.get((a, b)), fresh._verdicts.get((a, b))
+        assert (v is None) == (w is None) and (v is None or v[:2] == w[:2])
+
+
 def test_relations(planted_fit):
     rel = relations(planted_fit)
     assert rel["A1"] == "exact"  # identical body modulo whitespace and diacritics
