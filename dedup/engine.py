@@ -341,10 +341,12 @@ class Deduplicator:
         (in one batch) what neither the candidates nor the cache hold."""
         corpus = self.corpus_
         keys = [_pair(a, b) for a, b in pairs]
-        levels = self._candidate_levels(keys)
+        # most pairs asked are cached verdicts: look only the others up in the arrays
+        miss = [k for k in keys if k not in self._verdicts]
+        level_of = dict(zip(miss, self._candidate_levels(miss))) if miss else {}
         todo = []
-        for key, level in zip(keys, levels):
-            if level >= 0 or key in self._verdicts:
+        for key in miss:
+            if level_of[key] >= 0 or key in self._verdicts:
                 continue
             ka = corpus.exact_keys[key[0]]
             if ka and ka == corpus.exact_keys[key[1]]:
@@ -360,11 +362,11 @@ class Deduplicator:
                 self._weak[key] = bool(weak[j])
                 self._verdicts[key] = None if verdict[j] == NONE else self._row(f, j, int(verdict[j]), sd, sc)
         out = []
-        for key, level in zip(keys, levels):
+        for key in keys:
             if key in self._verdicts:  # verified candidates, exact pairs, pairs computed here
                 out.append(2 if self._verdicts[key] is not None else (1 if self._weak.get(key, False) else 0))
             else:
-                out.append(level)
+                out.append(level_of[key])
         return out
 
 
