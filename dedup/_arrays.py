@@ -40,7 +40,8 @@ def heavy_values(keys: np.ndarray, at_least: int, presorted: bool = False) -> tu
     if len(keys) < at_least:
         return keys[:0].copy(), np.zeros(0, np.int64)
     sk = keys if presorted else np.sort(keys)
-    heavy = sorted_unique(sk[: len(sk) - at_least + 1][sk[: len(sk) - at_least + 1] == sk[at_least - 1 :]])
+    head = sk[: len(sk) - at_least + 1]
+    heavy = sorted_unique(head[head == sk[at_least - 1 :]])
     counts = np.searchsorted(sk, heavy, side="right") - np.searchsorted(sk, heavy, side="left")
     return heavy, counts.astype(np.int64)
 
