@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _arrays
 from ._arrays import doc_ranges, heavy_values, sorted_unique
 
 __all__ = ["LSHConfig", "optimal_params", "candidate_pairs", "containment_pairs", "CandidateStats"]
@@ -293,30 +294,62 @@ def containment_pairs(values: np.ndarray, offsets: np.ndarray, active: np.ndarra
     key = np.concatenate(parts) if parts else np.empty(0, np.uint64)
     del parts
     key.sort()
-    sampled = np.bincount((key & np.uint64(0xFFFFFFFF)).astype(np.int64), minlength=n)
-    shingle = key >> np.uint64(32)
     doc = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    sampled = np.bincount(doc, minlength=n)
+    shingle = key >> np.uint64(32)
+    del key
     starts = np.flatnonzero(np.r_[True, shingle[1:] != shingle[:-1]])
-    glen = np.diff(np.r_[starts, len(key)])
+    del shingle
+    glen = np.diff(np.r_[starts, len(doc)])
     skipped = int((glen > max_postings).sum())
-    pair_keys = []
-    for g in np.unique(glen[(glen >= 2) & (glen <= max_postings)]).tolist():
-        mem = doc[starts[glen == g][:, None] + np.arange(g)]  # documents of each shingle, ascending
-        iu, ju = np.triu_indices(g, 1)
-        pair_keys.append((mem[:, iu] * n + mem[:, ju]).ravel())
-    if not pair_keys:
+    kept = (glen >= 2) & (glen <= max_postings)
+    gs, gl = starts[kept], glen[kept]
+    del starts, glen, kept
+    if not len(gs):
         return empty, skipped
-    keys = np.empty(sum(len(p) for p in pair_keys), dtype=np.int64)
-    at = 0
-    while pair_keys:
-        p = pair_keys.pop()
-        keys[at : at + len(p)] = p
-        at += len(p)
-    keys.sort()
-    # how many sampled shingles each pair shares: only pairs sharing at least min_shared matter
-    uk, shared = heavy_values(keys, max(1, min_shared), presorted=True)
-    del keys
-    a, b = uk // n, uk % n
-    estimate = shared / np.maximum(1, np.minimum(sampled[a], sampled[b]))
-    ok = (shared >= min_shared) & (estimate >= min_containment)
-    return np.stack([a[ok], b[ok]], axis=1), skipped
+    # Every posting of a kept shingle pairs with the postings after it in its
+    # group (documents ascend within a group): `later` pairs, led by its document.
+    pos = np.repeat(gs - np.r_[0, np.cumsum(gl[:-1])], gl) + np.arange(int(gl.sum()))
+    later = np.repeat(gs + gl, gl) - pos - 1
+    del gs, gl
+    keep = later > 0
+    pos, later = pos[keep], later[keep]
+    del keep
+    # The pairs, counted a range of leading documents at a time: a pair's
+    # shared shingles all fall in the range of its first document, and the
+    # pair keys held at once stay near the budget however long the posting
+    # lists get (at 1M articles they took 5 GB in one piece).
+    lead = doc[pos]
+    load = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(lead, weights=later, minlength=n).astype(np.int64), out=load[1:])
+    ranges = doc_ranges(load, 4 * _arrays.CHUNK_ENTRIES)
+    cut = [0, len(pos)]
+    if len(ranges) > 1:
+        # group the postings by range (a stable radix sort on a small integer)
+        part = np.searchsorted(np.array([d0 for d0, _ in ranges[1:]]), lead, side="right")
+        part = part.astype(np.uint16 if len(ranges) <= 1 << 16 else np.int64)
+        order = np.argsort(part, kind="stable")
+        pos, later, lead = pos[order], later[order], lead[order]
+        cut = np.r_[0, np.cumsum(np.bincount(part, minlength=len(ranges)))].tolist()
+        del part, order
+    out_a, out_b = [], []
+    for lo, hi in zip(cut[:-1], cut[1:]):
+        if lo == hi:
+            continue
+        p, c = pos[lo:hi], later[lo:hi]
+        first = np.cumsum(c) - c  # where each posting's pairs start in this range's keys
+        follower = np.repeat(p + 1 - first, c) + np.arange(int(c.sum()))
+        keys = np.repeat(lead[lo:hi], c) * n + doc[follower]
+        del first, follower
+        keys.sort()
+        # how many sampled shingles each pair shares: only pairs sharing at least min_shared matter
+        uk, shared = heavy_values(keys, max(1, min_shared), presorted=True)
+        del keys
+        a, b = uk // n, uk % n
+        estimate = shared / np.maximum(1, np.minimum(sampled[a], sampled[b]))
+        ok = (shared >= min_shared) & (estimate >= min_containment)
+        out_a.append(a[ok])
+        out_b.append(b[ok])
+    if not out_a:
+        return empty, skipped
+    return np.stack([np.concatenate(out_a), np.concatenate(out_b)], axis=1), skipped

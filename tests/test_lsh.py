@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from datasketch.lsh import _optimal_param
 
+from dedup import _arrays
 from dedup.lsh import LSHConfig, candidate_pairs, containment_pairs, optimal_params
 from dedup.minhash import EMPTY_VALUE, MinHashConfig, signatures
 from dedup.shingle import ShingleBatch
@@ -189,8 +190,12 @@ def _brute_containment(sets, active, min_containment, min_shared, max_postings):
     return out
 
 
+@pytest.mark.parametrize("chunk", [None, 1, 16])
 @pytest.mark.parametrize("seed", range(6))
-def test_containment_pairs_without_sampling_equal_brute_force(seed):
+def test_containment_pairs_without_sampling_equal_brute_force(monkeypatch, seed, chunk):
+    # a tiny chunk counts the pairs over many ranges of leading documents
+    if chunk:
+        monkeypatch.setattr(_arrays, "CHUNK_ENTRIES", chunk)
     rng = np.random.default_rng(seed)
     sets = [rng.choice(400, size=rng.integers(0, 60), replace=False) for _ in range(40)]
     # plant short sets inside longer ones
