@@ -379,7 +379,8 @@ def _union_origins(proposed: dict[int, np.ndarray], n: int) -> tuple[np.ndarray,
     key = sorted_unique(np.concatenate(list(keys.values())))
     origin = np.zeros(len(key), dtype=np.uint8)
     for bit, k in keys.items():
-        origin[np.isin(key, k, assume_unique=False)] |= np.uint8(bit)
+        # every k is in key: its positions there (np.isin took 45 s of a 1M-article fit)
+        origin[np.searchsorted(key, k)] |= np.uint8(bit)
     return np.stack([key // n, key % n], axis=1), origin
 
 

@@ -22,7 +22,7 @@ from conftest import (
     spelling_variant,
 )
 
-from dedup.engine import DedupConfig, Deduplicator, canonical_key
+from dedup.engine import DedupConfig, Deduplicator, _union_origins, canonical_key
 from dedup.lsh import LSHConfig
 from dedup.normalize import tokens
 from dedup.record import Record
@@ -379,3 +379,22 @@ def test_fit_returns_self_and_init_only_stores():
 def test_empty_input():
     d = Deduplicator().fit([])
     assert d.clusters_ == [] and len(d.cluster_of_) == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_union_origins_mark_every_proposer_of_each_pair(seed):
+    rng = np.random.default_rng(seed)
+    n = 30
+    proposed = {}
+    for bit in (1, 2, 4):
+        a = rng.integers(0, n - 1, size=int(rng.integers(0, 40)))
+        b = a + rng.integers(1, n - a)
+        p = np.unique(np.stack([a, b], axis=1), axis=0).reshape(-1, 2)
+        proposed[bit] = p
+    pairs, origin = _union_origins(proposed, n)
+    expect = {}
+    for bit, p in proposed.items():
+        for a, b in p.tolist():
+            expect[(a, b)] = expect.get((a, b), 0) | bit
+    assert [tuple(p) for p in pairs.tolist()] == sorted(expect)
+    assert origin.tolist() == [expect[k] for k in sorted(expect)]
