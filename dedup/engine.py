@@ -256,7 +256,7 @@ class Deduplicator:
         self._cand_level = np.zeros(len(pairs), dtype=np.int8)
         edges: list[tuple[float, int, int]] = []
         if len(pairs):
-            feats = pair_features(corpus, pairs[:, 0], pairs[:, 1])
+            feats = pair_features(corpus, pairs[:, 0], pairs[:, 1], workers=cfg.minhash.workers)
             verdict, sd, sc, weak = self._classified(feats)
             self._cand_level[:] = np.where(verdict != NONE, 2, weak)
             for j in np.flatnonzero(verdict != NONE).tolist():

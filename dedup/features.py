@@ -348,8 +348,8 @@ def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleCo
     return Corpus(records, tb, shingles, rare, tfidf, published, exact, titles, n_bad, sources)
 
 
-def pair_features(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> PairFeatures:
-    """Exact signals for the pairs ``(left[k], right[k])``.
+def pair_features(corpus: Corpus, left: np.ndarray, right: np.ndarray, workers: int = 1) -> PairFeatures:
+    """Exact signals for the pairs ``(left[k], right[k])``, chunks of pairs on ``workers`` threads.
 
     Example:
         >>> base = "افتتح أمير المنطقة اليوم معرض الكتاب الدولي بحضور عدد كبير من الزوار "
@@ -360,7 +360,7 @@ def pair_features(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> PairFe
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     sizes = corpus.shingles.sizes
-    inter = intersections(corpus.shingles, left, right).astype(np.float64)
+    inter = intersections(corpus.shingles, left, right, workers=workers).astype(np.float64)
     sa, sb = sizes[left].astype(np.float64), sizes[right].astype(np.float64)
     union = sa + sb - inter
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -369,9 +369,9 @@ def pair_features(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> PairFe
         ratio = np.where(np.minimum(sa, sb) > 0, np.maximum(sa, sb) / np.minimum(sa, sb), np.inf)
         rs = corpus.rare.sizes
         ra, rb = rs[left].astype(np.float64), rs[right].astype(np.float64)
-        rinter = intersections(corpus.rare, left, right).astype(np.float64)
+        rinter = intersections(corpus.rare, left, right, workers=workers).astype(np.float64)
         runion = ra + rb - rinter
         rare = np.where(runion > 0, rinter / runion, np.nan)
-    cos = row_products(corpus.tfidf, left, right)
+    cos = row_products(corpus.tfidf, left, right, workers=workers)
     days = np.abs(corpus.published[left] - corpus.published[right]) / 86400.0
     return PairFeatures(left, right, jac, cont, cos, rare, days, ratio)

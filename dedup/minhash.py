@@ -36,7 +36,9 @@ class MinHashConfig:
             ``chunk_values * num_perm * 4`` bytes per worker). Small chunks
             that stay in cache are about three times faster than large ones
             (measured: 4.5M shingles, 128 permutations, 1.5 s vs 5.1 s at 200k).
-        workers: Threads used for signature chunks.
+        workers: Threads used for signature chunks and for verifying
+            chunks of candidate pairs; processes for hashing the texts of
+            large inputs.
     """
 
     num_perm: int = 128

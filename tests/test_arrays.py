@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup._arrays import row_dots, row_products, sorted_unique
+from dedup._arrays import map_chunks, row_dots, row_products, sorted_unique
 
 
 @settings(max_examples=60, deadline=None)
@@ -28,13 +28,14 @@ def test_row_dots_handles_empty_rows_unsorted_indices_and_no_pairs():
     assert row_dots(sp.csr_matrix((2, 0)), np.array([0]), np.array([1])).tolist() == [0.0]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("chunk", [1, 7, 25, 1000])
-def test_row_products_in_chunks_equal_scipy_bit_for_bit(chunk):
+def test_row_products_in_chunks_equal_scipy_bit_for_bit(chunk, workers):
     rng = np.random.default_rng(3)
     x = sp.random(40, 30, density=0.3, format="csr", random_state=rng)
     left, right = rng.integers(0, 40, size=25), rng.integers(0, 40, size=25)
     want = np.asarray(x[left].multiply(x[right]).sum(axis=1)).ravel()
-    assert np.array_equal(row_products(x, left, right, chunk=chunk), want)
+    assert np.array_equal(row_products(x, left, right, chunk=chunk, workers=workers), want)
     assert row_products(x, left[:0], right[:0]).tolist() == []
     assert row_products(sp.csr_matrix((2, 0)), np.array([0]), np.array([1])).tolist() == [0.0]
 
@@ -42,3 +43,17 @@ def test_row_products_in_chunks_equal_scipy_bit_for_bit(chunk):
 def test_sorted_unique_matches_numpy():
     x = np.random.default_rng(1).integers(0, 50, size=500).astype(np.uint64)
     assert sorted_unique(x).tolist() == np.unique(x).tolist()
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_map_chunks_keeps_chunk_order(workers):
+    import time
+
+    def part(s, e):
+        time.sleep(0.002 * (e - s) * (s % 3 == 0))  # early chunks finish last
+        return list(range(s, e))
+
+    got = map_chunks(part, 23, 4, workers)
+    assert [x for p in got for x in p] == list(range(23))
+    assert [len(p) for p in got] == [4, 4, 4, 4, 4, 3]
+    assert map_chunks(part, 0, 4, workers) == []

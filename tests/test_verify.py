@@ -28,7 +28,8 @@ def test_intersections_equal_python_sets(docs, data):
     left = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=k, max_size=k)), np.int64)
     right = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=k, max_size=k)), np.int64)
     chunk = data.draw(st.integers(1, 50))
-    got = intersections(batch, left, right, chunk=chunk)
+    workers = data.draw(st.sampled_from([1, 2, 3]))
+    got = intersections(batch, left, right, chunk=chunk, workers=workers)
     assert got.tolist() == [len(docs[a] & docs[b]) for a, b in zip(left.tolist(), right.tolist())]
 
 
