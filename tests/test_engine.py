@@ -22,6 +22,7 @@ from conftest import (
     spelling_variant,
 )
 
+import dedup.engine as engine_module
 from dedup.engine import DedupConfig, Deduplicator, _union_origins, canonical_key
 from dedup.lsh import LSHConfig
 from dedup.normalize import tokens
@@ -118,6 +119,30 @@ def test_candidate_outcomes_kept_as_arrays_answer_like_a_fresh_verification(plan
     for a, b in every:
         v, w = fitted._verdicts.get((a, b)), fresh._verdicts.get((a, b))
         assert (v is None) == (w is None) and (v is None or v[:2] == w[:2])
+
+
+def test_component_pairs_verified_in_one_batch_cluster_as_one_by_one(planted, monkeypatch):
+    # clustering verifies every pair of the small components up front, in one
+    # batch; the clusters must be what asking pair by pair during merges gives
+    rng = random.Random(5)
+    records = list(planted.records)
+    vocab = sorted({w for r in planted.records for w in r.text.split()})
+    for r in planted.records[:8]:
+        words = r.text.split()
+        for share in (0.1, 0.25, 0.4):
+            edited = [rng.choice(vocab) if rng.random() < share else w for w in words]
+            records.append(Record(id=f"{r.id}-e{share}", text=" ".join(edited), source="edits"))
+    calls = []
+    real = engine_module.pair_features
+    monkeypatch.setattr(engine_module, "pair_features", lambda *a, **k: calls.append(len(a[1])) or real(*a, **k))
+    batched = Deduplicator().fit(records)
+    batched_calls = len(calls)
+    calls.clear()
+    monkeypatch.setattr(engine_module, "BATCH_COMPONENT", 0)
+    single = Deduplicator().fit(records)
+    assert max(c.size for c in batched.clusters_) > 2
+    assert batched.clusters_ == single.clusters_
+    assert batched_calls < len(calls)
 
 
 def test_relations(planted_fit):
