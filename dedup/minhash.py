@@ -33,9 +33,10 @@ class MinHashConfig:
         num_perm: Permutations per signature.
         seed: Seed of the permutations (datasketch's ``seed``).
         chunk_values: Shingles processed per chunk (bounds memory:
-            ``chunk_values * num_perm * 4`` bytes per worker). Small chunks
-            that stay in cache are about three times faster than large ones
-            (measured: 4.5M shingles, 128 permutations, 1.5 s vs 5.1 s at 200k).
+            ``chunk_values * num_perm * 4`` bytes per worker). Chunks that
+            stay in cache are faster (measured: 60M shingles of 250k
+            articles, 128 permutations, 2 threads: 3.8-4.6 s at 8192,
+            5.9-9.4 s at 32768, 6.2 s at 4096).
         workers: Threads used for signature chunks and for verifying
             chunks of candidate pairs; processes for hashing the texts of
             large inputs.
@@ -43,7 +44,7 @@ class MinHashConfig:
 
     num_perm: int = 128
     seed: int = 1
-    chunk_values: int = 4096
+    chunk_values: int = 8192
     workers: int = 2
 
     def __post_init__(self) -> None:
@@ -119,14 +120,17 @@ def signatures(batch: ShingleBatch, cfg: MinHashConfig = MinHashConfig()) -> np.
         if hi == lo:
             return
         hv = _fmix32(batch.values[lo:hi].astype(np.uint32, copy=False))
+        # permutation-major: each permutation's values of the chunk are one
+        # contiguous row, and the per-document minimum runs along it
+        # (reduceat over the other axis was 8 times slower)
         with np.errstate(over="ignore"):
-            phv = np.multiply.outer(hv, a)
-            phv += b
+            phv = np.multiply.outer(a, hv)
+            phv += b[:, None]
         local = offsets[s:e] - lo
         nonempty = offsets[s + 1 : e + 1] > offsets[s:e]
         starts = local[nonempty]
-        mins = np.minimum.reduceat(phv, starts, axis=0)
-        out[np.arange(s, e)[nonempty]] = mins
+        mins = np.minimum.reduceat(phv, starts, axis=1)
+        out[np.arange(s, e)[nonempty]] = mins.T
 
     chunks = _chunk_bounds(offsets, cfg.chunk_values)
     if cfg.workers > 1 and len(chunks) > 1:
