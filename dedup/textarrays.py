@@ -110,19 +110,40 @@ def char_table(cfg: NormalizeConfig) -> np.ndarray:
     return table
 
 
+#: ``_POLY`` is odd, so it has an inverse modulo 2**64.
+_POLY_INV = pow(_POLY, -1, 1 << 64)
+
+
+@functools.lru_cache(maxsize=4)
+def _powers(base: int, size: int) -> np.ndarray:
+    """``base ** k`` modulo 2**64 for ``k`` in ``0 .. size - 1`` (read-only)."""
+    out = np.ones(size, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        out[1:] = np.cumprod(np.full(size - 1, base, dtype=np.uint64))
+    out.flags.writeable = False
+    return out
+
+
 def _poly_hashes(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray, seed: int) -> np.ndarray:
-    """:func:`token_hash` of the runs ``cp[starts[k] : starts[k] + lengths[k]]`` (all lengths > 0)."""
+    """:func:`token_hash` of the runs ``cp[starts[k] : starts[k] + lengths[k]]`` (all lengths > 0).
+
+    Horner's polynomial of a run, sum of ``c[j] * P**(e - 1 - j)`` over its
+    positions ``j`` (``e`` its end), is ``P**(e - 1) * (T[e] - T[s])`` with
+    the prefix sums ``T[i] = sum(c[j] * Q**j for j < i)`` and ``Q`` the
+    inverse of ``P`` modulo 2**64, where all the arithmetic is: a few passes
+    over the characters instead of a dozen arrays as long as them.
+    """
     if not len(starts):
         return np.empty(0, np.uint64)
-    max_len = int(lengths.max())
+    lo = int(starts.min())
+    ends = starts + lengths
+    span = int(ends.max()) - lo
+    size = 1 << max(10, (span - 1).bit_length())  # a few table sizes serve every chunk
+    prefix = np.zeros(span + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        powers = np.ones(max_len, dtype=np.uint64)
-        powers[1:] = np.cumprod(np.full(max_len - 1, _POLY, dtype=np.uint64))
-        # Horner's polynomial: character i of a token of length L weighs P**(L-1-i)
-        tok = np.repeat(np.arange(len(starts)), lengths)
-        offset = np.arange(len(tok)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        chars = cp[starts[tok] + offset].astype(np.uint64)
-        poly = np.add.reduceat(chars * powers[lengths[tok] - 1 - offset], np.cumsum(lengths) - lengths)
+        np.cumsum(cp[lo : lo + span].astype(np.uint64) * _powers(_POLY_INV, size)[:span], out=prefix[1:])
+        s, e = starts - lo, ends - lo
+        poly = (prefix[e] - prefix[s]) * _powers(_POLY, size)[e - 1]
         return _fmix64(poly ^ (lengths.astype(np.uint64) * np.uint64(_LEN_KEY)) ^ np.uint64(_seed_mix(seed)))
 
 
