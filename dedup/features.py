@@ -334,11 +334,16 @@ def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleCo
     # document frequency of words -> rare words, and TF-IDF
     n = len(records)
     words = _set_batch(tb)
-    vocab = sorted_unique(words.values)
-    inverse = np.searchsorted(vocab, words.values)
-    df = np.bincount(inverse, minlength=len(vocab))
     rare_limit = max(RARE_MIN_DOCS, int(rare_df * n))
-    is_rare_word = df[inverse] <= rare_limit
+    # a word is rare unless it is one of the few common ones: look every word
+    # up among those (a small table) rather than in the whole vocabulary
+    common, _ = heavy_values(words.values, rare_limit + 1)
+    is_rare_word = np.ones(len(words.values), dtype=bool)
+    if len(common):
+        for s in range(0, len(words.values), _arrays.CHUNK_ENTRIES):
+            part = words.values[s : s + _arrays.CHUNK_ENTRIES]
+            at = np.minimum(np.searchsorted(common, part), len(common) - 1)
+            is_rare_word[s : s + len(part)] = common[at] != part
     rare = words.filter(is_rare_word)
 
     tfidf = tfidf_from_batches([tb], n)

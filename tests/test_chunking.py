@@ -96,3 +96,34 @@ def test_heavy_values_counts_runs():
     assert _arrays.heavy_values(keys, 1)[0].tolist() == [1, 4, 7, 9]
     assert _arrays.heavy_values(keys, 8)[0].tolist() == []
     assert _arrays.heavy_values(np.sort(keys), 3, presorted=True)[0].tolist() == [4]
+
+
+@pytest.mark.parametrize("chunk", [None, 3])
+def test_rare_words_are_those_in_few_documents(monkeypatch, chunk):
+    # each body's rare words: those found in at most RARE_MIN_DOCS bodies
+    # (rare_df of a small corpus is below it), whatever the chunking
+    from dedup.features import RARE_MIN_DOCS, prepare
+    from dedup.record import Record
+
+    if chunk:
+        monkeypatch.setattr(_arrays, "CHUNK_ENTRIES", chunk)
+    rng = np.random.default_rng(2)
+    common = [f"شائع{i}" for i in range(5)]
+    texts = []
+    for i in range(40):
+        # word k of the pool is in the bodies i with i % (k + 1) == 0: from all 40 bodies down to one
+        words = [f"كلمة{k}" for k in range(40) if i % (k + 1) == 0] + [f"فريد{i}"]
+        # and words in exactly d bodies, on both sides of the limit
+        words += [f"عدد{d}" for d in range(1, 16) if i < d]
+        words += list(rng.choice(common, 3))
+        texts.append(" ".join(words))
+    corpus = prepare([Record(id=str(i), text=t) for i, t in enumerate(texts)], rare_df=0.0)
+    tb = corpus.tokens
+    sets = [{int(h) >> 32 for h in tb.hashes[tb.offsets[i] : tb.offsets[i + 1]]} for i in range(len(texts))]
+    df = {}
+    for ws in sets:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    for i, ws in enumerate(sets):
+        assert corpus.rare.doc(i).tolist() == sorted(w for w in ws if df[w] <= RARE_MIN_DOCS), i
+    assert 0 < len(corpus.rare.doc(0)) < len(sets[0])
