@@ -21,6 +21,7 @@ same story?" and "which article does this teaser headline announce?".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import combinations
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,7 @@ import scipy.sparse as sp
 
 from ._arrays import doc_ranges, row_dots, row_products, sorted_unique
 from .cluster import agglomerate, components
-from .engine import Deduplicator, canonical_key
+from .engine import BATCH_COMPONENT, Deduplicator, canonical_key
 from .features import pair_features, tfidf_from_batches
 from .headline import (
     content_words,
@@ -402,16 +403,17 @@ class RelatedFinder:
         x = self.tfidf_
         floor = self.config_.min_cosine
 
+        known: dict[tuple[int, int], int] = {}
+
         def level(ps):
-            out = [2 if (min(p), max(p)) in related_units else -1 for p in ps]
-            todo = [k for k, v in enumerate(out) if v < 0]
+            keys = [(min(p), max(p)) for p in ps]
+            todo = sorted({k for k in keys if k not in related_units and k not in known})
             if todo:
-                a = np.array([members[ulist[ps[k][0]]][0] for k in todo])
-                b = np.array([members[ulist[ps[k][1]]][0] for k in todo])
-                cos = row_dots(x, a, b)
-                for k, c in zip(todo, cos.tolist()):
-                    out[k] = 1 if c >= floor else 0
-            return out
+                a = np.array([members[ulist[k[0]]][0] for k in todo])
+                b = np.array([members[ulist[k[1]]][0] for k in todo])
+                for k, c in zip(todo, row_dots(x, a, b).tolist()):
+                    known[k] = 1 if c >= floor else 0
+            return [2 if k in related_units else known[k] for k in keys]
 
         stories = []
         by_comp: dict[int, list] = {}
@@ -419,6 +421,9 @@ class RelatedFinder:
         comp_of = {x: ci for ci, comp in enumerate(comps) for x in comp}
         for e in edges:
             by_comp.setdefault(comp_of[e[1]], []).append(e)
+        # every pair of the small components in one batch, and each pair once
+        # (merges asked the same pairs again as clusters grew)
+        level([p for comp in comps if len(comp) <= BATCH_COMPONENT for p in combinations(comp, 2)])
         for ci, comp in enumerate(comps):
             for group in agglomerate(comp, by_comp.get(ci, []), level, linkage=self.config_.story_linkage):
                 docs = sorted(i for g in group for i in members[ulist[g]])

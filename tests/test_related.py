@@ -323,3 +323,26 @@ def test_with_a_lower_bar_only_the_best_matches_compete():
             Record(id="t", title="أمطار غزيرة وسيول في جدة اليوم", text="", kind="teaser", page="p")]
     rf, links = _links(recs, RelatedConfig(teaser_min_score=0.5))
     assert links["t"][0] == "a" and rf.teaser_reasons_ == {}
+
+
+def test_story_pairs_checked_in_one_batch_give_the_stories_of_one_by_one(monkeypatch):
+    # story merging checks every pair of the small components up front, once;
+    # the stories must be those of asking pair by pair during merges
+    import dedup.related as related_module
+    # overlapping windows of a word list: with one neighbour each, chains
+    # whose merges must check pairs that are not related pairs themselves
+    vocab = [f"كلمة{j}" for j in range(400)]
+    records = [Record(id=f"w{i}", text=" ".join(vocab[i * 4 : i * 4 + 40]), source=f"s{i % 3}",
+                      published=T0 + timedelta(hours=i)) for i in range(30)]
+    calls = []
+    real = related_module.row_dots
+    monkeypatch.setattr(related_module, "row_dots", lambda x, a, b: calls.append(len(a)) or real(x, a, b))
+    fitted = Deduplicator().fit(records)
+    batched = RelatedFinder(RelatedConfig(k=1, min_cosine=0.05)).fit(fitted)
+    batched_calls = len(calls)
+    calls.clear()
+    monkeypatch.setattr(related_module, "BATCH_COMPONENT", 0)
+    single = RelatedFinder(RelatedConfig(k=1, min_cosine=0.05)).fit(fitted)
+    assert max(len(s) for s in batched.stories_) > 2
+    assert batched.stories_ == single.stories_
+    assert batched_calls < len(calls)
