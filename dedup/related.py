@@ -39,7 +39,8 @@ from .headline import (
     probability,
 )
 from .normalize import tokens as norm_tokens
-from .shingle import TokenHasher, token_batch
+from .shingle import TokenBatch, TokenHasher, token_batch
+from .textarrays import hash_texts
 
 __all__ = ["RelatedConfig", "RelatedFinder", "headline_match", "neighbour_pairs", "tfidf_matrix"]
 
@@ -507,11 +508,16 @@ class RelatedFinder:
         pending = [t for t in teasers if not exact_of[t]]
         tmat = None
         if pending and len(articles):
-            hasher = TokenHasher(0)
-            target_tokens = [corpus.title_tokens[i] + norm_tokens(_lead(recs[i].text)) for i in articles.tolist()]
-            query_tokens = [norm_tokens(heads[t]) for t in pending]
-            both = tfidf_from_batches([token_batch(target_tokens + query_tokens, hasher)], len(target_tokens) + len(query_tokens))
-            tmat, qmat = both[: len(target_tokens)], both[len(target_tokens):]
+            # a row per article (its title, plus its lead) then one per pending headline;
+            # the leads are hashed on the array path, which gives norm_tokens' hashes
+            rows = len(articles) + len(pending)
+            titles = token_batch([corpus.title_tokens[i] for i in articles.tolist()]
+                                 + [norm_tokens(heads[t]) for t in pending], TokenHasher(0))
+            lead_hashes, lead_sizes = hash_texts([_lead(recs[i].text) for i in articles.tolist()] + [""] * len(pending))
+            lead_offsets = np.zeros(rows + 1, dtype=np.int64)
+            np.cumsum(lead_sizes, out=lead_offsets[1:])
+            both = tfidf_from_batches([titles, TokenBatch(lead_hashes, lead_offsets)], rows)
+            tmat, qmat = both[: len(articles)], both[len(articles):]
             qrow = {t: k for k, t in enumerate(pending)}
         out = []
         for t in teasers:
