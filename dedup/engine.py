@@ -238,7 +238,7 @@ class Deduplicator:
 
             proposed[ORIGIN_NEIGHBOURS], _ = neighbour_pairs(
                 corpus.tfidf, corpus.published, k=cfg.lsh.neighbours, min_cosine=cfg.lsh.neighbour_cosine,
-                window_days=3.0, active=active)
+                window_days=3.0, active=active, workers=cfg.minhash.workers)
         pairs, origin = _union_origins(proposed, n)
         self.candidate_pairs_, self.candidate_origin_ = pairs, origin
         # pairs only the second or third proposer found

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ._arrays import doc_ranges, row_dots, row_products, sorted_unique
+from ._arrays import doc_ranges, map_chunks, row_dots, row_products, sorted_unique
 from .cluster import agglomerate, components
 from .engine import BATCH_COMPONENT, Deduplicator, canonical_key
 from .features import pair_features, tfidf_from_batches
@@ -161,7 +161,7 @@ def prune_rows(x: sp.csr_matrix, top: int) -> sp.csr_matrix:
 
 def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min_cosine: float = 0.15,
                     window_days: float = 3.0, active: np.ndarray | None = None, chunk: int = 2000,
-                    prune: int = 40) -> tuple[np.ndarray, np.ndarray]:
+                    prune: int = 40, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Top-``k`` cosine neighbours of every active row, as unique pairs ``i < j``.
 
     Chunked sparse products ``X[chunk] @ X.T``: memory is bounded by the chunk,
@@ -189,17 +189,15 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
     xa = (prune_rows(x, prune) if prune else x)[idx]
     xt = xa.T.tocsr()
     pub = published[idx]
-    found: list[np.ndarray] = []
-    for s in range(0, len(idx), chunk):
-        block = (xa[s : s + chunk] @ xt).tocoo()
+
+    def block_pairs(s: int, e: int) -> np.ndarray:
+        block = (xa[s:e] @ xt).tocoo()
         r, c, v = block.row + s, block.col, block.data
         keep = (r != c) & (v >= min_cosine * 0.5)
         if window_days > 0:
             dt = np.abs(pub[r] - pub[c]) / 86400.0
             keep &= ~(dt > window_days)  # NaN (undated) passes
         r, c, v = r[keep], c[keep], v[keep]
-        if len(r) == 0:
-            continue
         # top-k per row: sort by row, then cosine descending, then column
         order = np.lexsort((c, -v, r))
         r, c, v = r[order], c[order], v[order]
@@ -207,12 +205,15 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
         rank = np.arange(len(r)) - first
         sel = rank < k
         a, b = idx[r[sel]], idx[c[sel]]
-        found.append(np.minimum(a, b) * n + np.maximum(a, b))
+        return np.minimum(a, b) * n + np.maximum(a, b)
+
+    # blocks of rows on `workers` threads (scipy's sparse product releases the GIL)
+    found = [f for f in map_chunks(block_pairs, len(idx), chunk, workers) if len(f)]
     if not found:
         return np.empty((0, 2), np.int64), np.empty(0)
     keys = sorted_unique(np.concatenate(found))
     pairs = np.stack([keys // n, keys % n], axis=1)
-    cos = row_products(x, pairs[:, 0], pairs[:, 1])
+    cos = row_products(x, pairs[:, 0], pairs[:, 1], workers=workers)
     ok = cos >= min_cosine
     return pairs[ok], cos[ok]
 
@@ -270,11 +271,12 @@ class RelatedFinder:
         titles = token_batch([corpus.title_tokens[i] if has_body[i] else [] for i in range(n)], hasher)
         x = tfidf_from_batches([corpus.tokens, titles], n, max_df=cfg.max_df)
         self.tfidf_ = x
+        workers = dedup.config_.minhash.workers
         pairs, cos = neighbour_pairs(x, corpus.published, k=cfg.k, min_cosine=cfg.min_cosine,
-                                     window_days=cfg.window_days, active=has_body)
+                                     window_days=cfg.window_days, active=has_body, workers=workers)
         keep = np.zeros(len(pairs), dtype=bool)
         if len(pairs):
-            f = pair_features(corpus, pairs[:, 0], pairs[:, 1])
+            f = pair_features(corpus, pairs[:, 0], pairs[:, 1], workers=workers)
             rare = np.nan_to_num(f.rare, nan=0.0)
             days = np.nan_to_num(f.days, nan=0.0)
             template = (rare < cfg.template_rare) & (days >= cfg.template_days)

@@ -110,6 +110,20 @@ def test_neighbour_pairs_top_k_and_no_self_pairs():
     assert np.all((cos >= 0.1) & (cos <= 1.0 + 1e-9))
 
 
+@pytest.mark.parametrize("chunk", [1, 3, 7])
+def test_neighbour_pairs_on_threads_equal_one_piece(chunk):
+    rng = np.random.default_rng(1)
+    vocab = [f"w{j}" for j in range(30)]
+    docs = [list(rng.choice(vocab, size=int(rng.integers(1, 12)))) for _ in range(25)]
+    m = tfidf_matrix(docs)
+    pub = np.where(rng.random(25) < 0.3, np.nan, rng.integers(0, 10, 25) * 86400.0)
+    whole = neighbour_pairs(m, pub, k=3, min_cosine=0.1, chunk=1000)
+    assert len(whole[0]) > 5
+    for workers in (1, 2):
+        got = neighbour_pairs(m, pub, k=3, min_cosine=0.1, chunk=chunk, workers=workers)
+        assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1])
+
+
 def test_related_config_validation():
     with pytest.raises(ValueError):
         RelatedConfig(k=0)
