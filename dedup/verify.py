@@ -40,9 +40,9 @@ def intersections(batch: ShingleBatch, left: np.ndarray, right: np.ndarray, chun
     left documents are laid end to end with the document's rank in the high
     bits (sorted, since each set is), and one ``searchsorted`` looks up every
     element of every right set under its pair's left rank. Candidate pairs
-    come sorted by left document, so a chunk holds few distinct left
-    documents (about 16 pairs each at 1M articles): the haystack is small
-    and stays in cache. Chunks run on ``workers`` threads.
+    come sorted by left document, so a chunk holds fewer distinct left
+    documents than pairs, and each left set is gathered once. Chunks run on
+    ``workers`` threads.
 
     Example:
         >>> b = ShingleBatch.from_arrays([np.array([1, 2, 3], np.uint32), np.array([2, 3, 4], np.uint32)])
