@@ -138,11 +138,14 @@ def engine_options(fn):
     @click.option("--rows", type=int, default=None, help="Override LSH rows per band (with --bands).")
     @click.option("--ngram", type=int, default=None, help="Words per shingle.")
     @click.option("--seed", type=int, default=None, help="MinHash seed.")
+    @click.option("--workers", type=int, default=None,
+                  help="Threads for hashing and verification, processes for tokenizing large inputs "
+                       f"[default: {MinHashConfig().workers}]. The output is the same for any value.")
     @functools.wraps(fn)
-    def wrapper(*args, prefer_source, threshold, num_perm, bands, rows, ngram, seed, **kwargs):
+    def wrapper(*args, prefer_source, threshold, num_perm, bands, rows, ngram, seed, workers, **kwargs):
         try:
             kwargs["config"] = make_config(prefer_source=prefer_source, threshold=threshold, num_perm=num_perm,
-                                           bands=bands, rows=rows, ngram=ngram, seed=seed)
+                                           bands=bands, rows=rows, ngram=ngram, seed=seed, workers=workers)
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from exc
         return fn(*args, **kwargs)
@@ -151,15 +154,16 @@ def engine_options(fn):
 
 
 def make_config(*, prefer_source: str = "", threshold=None, num_perm=None, bands=None, rows=None, ngram=None,
-                seed=None) -> DedupConfig:
+                seed=None, workers=None) -> DedupConfig:
     """A :class:`DedupConfig` from command-line values (None = default)."""
     base = DedupConfig()
     lsh = base.lsh
     if threshold is not None or bands is not None or rows is not None:
         lsh = LSHConfig(threshold=threshold if threshold is not None else lsh.threshold, bands=bands, rows=rows)
     minhash = base.minhash
-    if num_perm is not None or seed is not None:
-        minhash = MinHashConfig(num_perm=num_perm or minhash.num_perm, seed=seed if seed is not None else minhash.seed)
+    if num_perm is not None or seed is not None or workers is not None:
+        minhash = MinHashConfig(num_perm=num_perm or minhash.num_perm, seed=seed if seed is not None else minhash.seed,
+                                workers=workers if workers is not None else minhash.workers)
     shingle = base.shingle if ngram is None else ShingleConfig(ngram=ngram, min_tokens=max(ngram, base.shingle.min_tokens))
     prefer = tuple(s.strip() for s in prefer_source.split(",") if s.strip())
     cfg = DedupConfig(shingle=shingle, minhash=minhash, lsh=lsh, prefer_sources=prefer)

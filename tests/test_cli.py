@@ -125,6 +125,25 @@ def test_engine_flags_reach_the_settings(runner, corpus):
     assert (s["lsh"]["threshold"], s["minhash"]["num_perm"], s["shingle"]["ngram"], s["minhash"]["seed"]) == (0.4, 64, 4, 3)
 
 
+def test_workers_reach_the_engine_and_change_nothing_in_the_report(runner, corpus, monkeypatch):
+    # threads and tokenizer processes are a speed setting: the report (settings
+    # included) is byte-identical for any count (the chunked stages' own tests
+    # compare 1 and several workers on many chunks)
+    import dedup.cli as cli_module
+
+    seen = []
+    real_fit = cli_module._fit
+    monkeypatch.setattr(cli_module, "_fit", lambda result, config, quiet: seen.append(config.minhash.workers)
+                        or real_fit(result, config, quiet))
+    path, _, _ = corpus
+    outs = {w: run(runner, "report", path, "--format", "json", "-q", "--workers", str(w)) for w in (1, 3)}
+    assert all(r.exit_code == 0 for r in outs.values()), outs
+    assert seen == [1, 3]
+    assert outs[1].stdout == outs[3].stdout
+    res = run(runner, "report", path, "--workers", "0")
+    assert res.exit_code != 0 and "workers must be positive" in res.output
+
+
 # --------------------------------------------------------------------------- canonical
 
 
