@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import combinations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from itertools import combinations
 from typing import Sequence
 
 import numpy as np

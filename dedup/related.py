@@ -21,8 +21,8 @@ same story?" and "which article does this teaser headline announce?".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import combinations
 from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 import scipy.sparse as sp

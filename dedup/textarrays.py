@@ -127,11 +127,13 @@ def _powers(base: int, size: int) -> np.ndarray:
 def _poly_hashes(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray, seed: int) -> np.ndarray:
     """:func:`token_hash` of the runs ``cp[starts[k] : starts[k] + lengths[k]]`` (all lengths > 0).
 
-    Horner's polynomial of a run, sum of ``c[j] * P**(e - 1 - j)`` over its
-    positions ``j`` (``e`` its end), is ``P**(e - 1) * (T[e] - T[s])`` with
-    the prefix sums ``T[i] = sum(c[j] * Q**j for j < i)`` and ``Q`` the
-    inverse of ``P`` modulo 2**64, where all the arithmetic is: a few passes
-    over the characters instead of a dozen arrays as long as them.
+    All arithmetic is modulo 2**64 (numpy's ``uint64`` wraps). Horner's
+    polynomial of a run ``[s, e)``, the sum of ``c[j] * P**(e - 1 - j)``,
+    equals ``P**(e - 1) * (T[e] - T[s])`` with the prefix sums
+    ``T[i] = sum(c[j] * Q**j for j < i)`` and ``Q`` the inverse of ``P``: a
+    few passes over the characters instead of a dozen arrays as long as them.
+    The power tables are cached per size class (at most 32 MB each for the
+    4M-character chunks of :func:`hash_texts`).
     """
     if not len(starts):
         return np.empty(0, np.uint64)
