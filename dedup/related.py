@@ -218,6 +218,10 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
     return pairs[ok], cos[ok]
 
 
+#: Headline-to-article similarities computed per sparse product in teaser resolution.
+SIMILARITY_BLOCK = 1 << 23
+
+
 def _lead(text: str, words: int = 40) -> str:
     """The lead of a body: its first sentence, at most ``words`` words."""
     first = text.strip().split("\n", 1)[0]
@@ -521,6 +525,18 @@ class RelatedFinder:
             both = tfidf_from_batches([titles, TokenBatch(lead_hashes, lead_offsets)], rows)
             tmat, qmat = both[: len(articles)], both[len(articles):]
             qrow = {t: k for k, t in enumerate(pending)}
+            # headlines scored against every article a block of headlines per
+            # product (one product per headline walked all the articles' words
+            # each time); about SIMILARITY_BLOCK similarities held at once
+            block = max(1, SIMILARITY_BLOCK // max(1, tmat.shape[0]))
+            held: dict[int, sp.csc_matrix] = {}
+
+            def similarities(k: int) -> np.ndarray:
+                lo = k - k % block
+                if lo not in held:
+                    held.clear()
+                    held[lo] = (tmat @ qmat[lo : lo + block].T).tocsc()
+                return held[lo][:, k - lo].toarray().ravel()
         out = []
         for t in teasers:
             head = heads[t]
@@ -532,7 +548,7 @@ class RelatedFinder:
                 self.teaser_reasons_[t] = "no match"
                 out.append((t, None, 0.0))
                 continue
-            sims = (tmat @ qmat[qrow[t]].T).toarray().ravel()
+            sims = similarities(qrow[t])
             top = np.argsort(-sims, kind="stable")[:10]
             by_kind: dict[str, list[tuple[float, int]]] = {"title": [], "lead": []}
             best_score = 0.0

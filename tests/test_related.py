@@ -360,3 +360,27 @@ def test_story_pairs_checked_in_one_batch_give_the_stories_of_one_by_one(monkeyp
     assert max(len(s) for s in batched.stories_) > 2
     assert batched.stories_ == single.stories_
     assert batched_calls < len(calls)
+
+
+@pytest.mark.parametrize("block", [1, 40])
+def test_teaser_similarities_in_blocks_equal_one_product(monkeypatch, block):
+    # headlines are scored against the articles a block of headlines per
+    # product; any block size gives the report of one product for all
+    import json
+
+    import dedup.related as related_module
+
+    def report():
+        res = CliRunner().invoke(main, ["report", str(SEEDS), "--format", "json", "-q"])
+        assert res.exit_code == 0, res.output
+        return json.loads(res.output)
+
+    whole = report()
+    calls = []
+    real = related_module.RelatedFinder._teasers
+    monkeypatch.setattr(related_module, "SIMILARITY_BLOCK", block)
+    monkeypatch.setattr(related_module.RelatedFinder, "_teasers",
+                        lambda self, d: calls.append(1) or real(self, d))
+    parts = report()
+    assert calls and parts == whole
+    assert sum(t["article"] is None for t in whole["teaser_links"]) >= 5  # the fuzzy path runs
