@@ -259,6 +259,16 @@ def tfidf_from_batches(batches: Sequence[TokenBatch], n: int, max_df: float = 1.
     """
     if sum(len(tb.hashes) for tb in batches) == 0:
         return sp.csr_matrix((n, 0))
+    return _tfidf_from_counts(*_word_counts(batches, n), n, max_df)
+
+
+def _word_counts(batches: Sequence[TokenBatch], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each document's distinct words (32-bit folded hashes, ascending) and their counts over ``batches``.
+
+    Returns ``(counts, words, row_sizes)``: ``counts`` (float64) and ``words``
+    (uint32) laid end to end document after document, ``row_sizes`` the
+    number of distinct words of each of the ``n`` documents.
+    """
     # one sort of (document, word) keys per chunk of documents gives every
     # count, already in CSR order (the keys of a whole corpus at once were
     # the widest array of the fit)
@@ -277,16 +287,22 @@ def tfidf_from_batches(batches: Sequence[TokenBatch], n: int, max_df: float = 1.
         words.append((key & np.uint64(0xFFFFFFFF)).astype(np.uint32))
         row_sizes[d0:d1] = np.bincount((key >> np.uint64(32)).astype(np.int64), minlength=d1 - d0)
         del key, starts
-    tf = np.concatenate(tfs)
-    word = np.concatenate(words)
-    del tfs, words
+    tf = np.concatenate(tfs) if tfs else np.empty(0, np.float64)
+    word = np.concatenate(words) if words else np.empty(0, np.uint32)
+    return tf, word, row_sizes
+
+
+def _tfidf_from_counts(tf: np.ndarray, word: np.ndarray, row_sizes: np.ndarray, n: int,
+                       max_df: float = 1.0) -> sp.csr_matrix:
+    """:func:`tfidf_from_batches` from :func:`_word_counts` (weighs ``tf`` in place; ``word`` is left as it is)."""
+    if not len(word):
+        return sp.csr_matrix((n, 0))
     vocab = sorted_unique(word)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(row_sizes, out=indptr[1:])
     columns = np.empty(len(word), dtype=np.int32 if len(vocab) < 2**31 else np.int64)
     for s in range(0, len(word), _arrays.CHUNK_ENTRIES):
         columns[s : s + _arrays.CHUNK_ENTRIES] = np.searchsorted(vocab, word[s : s + _arrays.CHUNK_ENTRIES])
-    del word
     counts = sp.csr_matrix((tf, columns, indptr), shape=(n, len(vocab)))
     counts.has_sorted_indices = True
     if max_df < 1.0 and n > 1:
@@ -300,17 +316,15 @@ def tfidf_from_batches(batches: Sequence[TokenBatch], n: int, max_df: float = 1.
 
 def _set_batch(tb: TokenBatch) -> ShingleBatch:
     """Per-document sets of (32-bit folded) token hashes, a chunk of documents at a time."""
-    ranges = doc_ranges(tb.offsets)
-    if len(ranges) > 1:
-        return ShingleBatch.concat([_set_batch(tb.slice(d0, d1)) for d0, d1 in ranges])
-    docs = tb.doc_ids()
-    h = tb.hashes >> np.uint64(32)
-    key = sorted_unique((docs.astype(np.uint64) << np.uint64(32)) | h)
-    d = (key >> np.uint64(32)).astype(np.int64)
-    counts = np.bincount(d, minlength=len(tb))
-    offsets = np.zeros(len(tb) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    return ShingleBatch((key & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets)
+    return _word_sets(_word_counts([tb], len(tb)))
+
+
+def _word_sets(counts: tuple[np.ndarray, np.ndarray, np.ndarray]) -> ShingleBatch:
+    """The word sets of :func:`_word_counts` as a batch (its words array, not a copy)."""
+    _, word, row_sizes = counts
+    offsets = np.zeros(len(row_sizes) + 1, dtype=np.int64)
+    np.cumsum(row_sizes, out=offsets[1:])
+    return ShingleBatch(word, offsets)
 
 
 def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleConfig(),
@@ -333,7 +347,9 @@ def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleCo
 
     # document frequency of words -> rare words, and TF-IDF
     n = len(records)
-    words = _set_batch(tb)
+    # one count of every body's words serves the word sets and the TF-IDF
+    counts = _word_counts([tb], n)
+    words = _word_sets(counts)
     rare_limit = max(RARE_MIN_DOCS, int(rare_df * n))
     # a word is rare unless it is one of the few common ones: look every word
     # up among those (a small table) rather than in the whole vocabulary
@@ -345,8 +361,10 @@ def prepare(records: Sequence[Record], *, shingle_cfg: ShingleConfig = ShingleCo
             at = np.minimum(np.searchsorted(common, part), len(common) - 1)
             is_rare_word[s : s + len(part)] = common[at] != part
     rare = words.filter(is_rare_word)
+    del words, is_rare_word
 
-    tfidf = tfidf_from_batches([tb], n)
+    tfidf = _tfidf_from_counts(*counts, n)
+    del counts
 
     published = np.array([r.published.timestamp() if r.published else np.nan for r in records], dtype=np.float64)
     titles = [tokens(r.title, norm_cfg) if r.title else [] for r in records]

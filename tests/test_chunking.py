@@ -127,3 +127,21 @@ def test_rare_words_are_those_in_few_documents(monkeypatch, chunk):
     for i, ws in enumerate(sets):
         assert corpus.rare.doc(i).tolist() == sorted(w for w in ws if df[w] <= RARE_MIN_DOCS), i
     assert 0 < len(corpus.rare.doc(0)) < len(sets[0])
+
+
+def test_prepare_counts_words_once_for_sets_and_tfidf():
+    # prepare builds the word sets (for rare words) and the TF-IDF from one
+    # count of the bodies' words: the same as computing each on its own
+    from dedup.features import prepare
+    from dedup.record import Record
+
+    rng = np.random.default_rng(4)
+    vocab = [f"كلمة{j}" for j in range(60)]
+    recs = [Record(id=str(i), text=" ".join(rng.choice(vocab, size=int(rng.integers(0, 30)))))
+            for i in range(30)]
+    corpus = prepare(recs, rare_df=0.0)
+    want = tfidf_from_batches([corpus.tokens], len(recs))
+    assert (corpus.tfidf != want).nnz == 0 and corpus.tfidf.shape == want.shape
+    words = _set_batch(corpus.tokens)
+    for i in range(len(recs)):
+        assert set(corpus.rare.doc(i).tolist()) <= set(words.doc(i).tolist())
