@@ -77,9 +77,8 @@ def row_dots(x, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     def side(rows):
         starts = ptr[rows]
         sizes = ptr[rows + 1] - starts
-        total = int(sizes.sum())
         owner = np.repeat(np.arange(len(rows), dtype=np.int64), sizes)
-        pos = np.arange(total, dtype=np.int64) - (np.cumsum(sizes) - sizes)[owner] + starts[owner]
+        pos = run_positions(starts, sizes)
         return (owner.astype(np.uint64) << np.uint64(32)) | cols[pos].astype(np.uint64), vals[pos], owner
 
     ka, va, _ = side(left)
@@ -91,6 +90,18 @@ def row_dots(x, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     hit = ka[at] == kb
     out += np.bincount(ob[hit], weights=va[at[hit]] * vb[hit], minlength=len(left))
     return out
+
+
+def run_positions(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions ``starts[k] .. starts[k] + sizes[k] - 1`` of every run, laid end to end.
+
+    Example:
+        >>> run_positions(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
+        [5, 6, 9, 10, 11]
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    sizes = np.asarray(sizes, dtype=np.int64)
+    return np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()), dtype=np.int64)
 
 
 def map_chunks(fn, total: int, chunk: int, workers: int = 1) -> list:

@@ -314,11 +314,6 @@ def _tfidf_from_counts(tf: np.ndarray, word: np.ndarray, row_sizes: np.ndarray, 
     return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
 
 
-def _set_batch(tb: TokenBatch) -> ShingleBatch:
-    """Per-document sets of (32-bit folded) token hashes, a chunk of documents at a time."""
-    return _word_sets(_word_counts([tb], len(tb)))
-
-
 def _word_sets(counts: tuple[np.ndarray, np.ndarray, np.ndarray]) -> ShingleBatch:
     """The word sets of :func:`_word_counts` as a batch (its words array, not a copy)."""
     _, word, row_sizes = counts

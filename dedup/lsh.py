@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _arrays
-from ._arrays import doc_ranges, heavy_values, sorted_unique
+from ._arrays import doc_ranges, heavy_values, run_positions, sorted_unique
 
 __all__ = ["LSHConfig", "optimal_params", "candidate_pairs", "containment_pairs", "CandidateStats"]
 
@@ -305,7 +305,7 @@ def containment_pairs(values: np.ndarray, offsets: np.ndarray, active: np.ndarra
         return empty, skipped
     # Every posting of a kept shingle pairs with the postings after it in its
     # group (documents ascend within a group): `later` pairs, led by its document.
-    pos = np.repeat(gs - np.r_[0, np.cumsum(gl[:-1])], gl) + np.arange(int(gl.sum()))
+    pos = run_positions(gs, gl)
     later = np.repeat(gs + gl, gl) - pos - 1
     del gs, gl
     keep = later > 0
@@ -332,11 +332,9 @@ def containment_pairs(values: np.ndarray, offsets: np.ndarray, active: np.ndarra
     for lo, hi in zip(cut[:-1], cut[1:]):
         if lo == hi:
             continue
-        p, c = pos[lo:hi], later[lo:hi]
-        first = np.cumsum(c) - c  # where each posting's pairs start in this range's keys
-        follower = np.repeat(p + 1 - first, c) + np.arange(int(c.sum()))
-        keys = np.repeat(lead[lo:hi], c) * n + doc[follower]
-        del first, follower
+        c = later[lo:hi]
+        # each posting with the postings after it in its group
+        keys = np.repeat(lead[lo:hi], c) * n + doc[run_positions(pos[lo:hi] + 1, c)]
         keys.sort()
         # how many sampled shingles each pair shares: only pairs sharing at least min_shared matter
         uk, shared = heavy_values(keys, max(1, min_shared), presorted=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arrays import map_chunks, sorted_unique
+from ._arrays import map_chunks, run_positions, sorted_unique
 from .shingle import ShingleBatch
 
 __all__ = ["VerifyConfig", "PairFeatures", "SIGNALS", "intersections", "classify", "scores", "signal_matrix"]
@@ -76,13 +76,10 @@ def _gather(vals: np.ndarray, off: np.ndarray, docs: np.ndarray) -> tuple[np.nda
     """Values of ``docs`` laid end to end, and for each value its position in ``docs``."""
     starts = off[docs]
     sizes = off[docs + 1] - starts
-    total = int(sizes.sum())
-    if total == 0:
+    if not sizes.sum():
         return np.empty(0, vals.dtype), np.empty(0, np.int64)
     owner = np.repeat(np.arange(len(docs), dtype=np.int64), sizes)
-    first = np.cumsum(sizes) - sizes
-    idx = np.arange(total, dtype=np.int64) - first[owner] + starts[owner]
-    return vals[idx], owner
+    return vals[run_positions(starts, sizes)], owner
 
 
 #: The signals the verdict weighs, in the order of the weight vectors.

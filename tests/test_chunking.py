@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from dedup import _arrays
-from dedup.features import BoilerplateConfig, _set_batch, discount_boilerplate, tfidf_from_batches
+from dedup.features import BoilerplateConfig, _word_counts, _word_sets, discount_boilerplate, tfidf_from_batches
 from dedup.lsh import containment_pairs
 from dedup.related import prune_rows
 from dedup.shingle import ShingleConfig, TokenBatch, shingles_from_tokens
@@ -47,7 +47,7 @@ def _run_all(body, titles, groups):
     raw = shingles_from_tokens(body, ShingleConfig(ngram=2, min_tokens=3))
     cfg = BoilerplateConfig(source_share=0.2, global_share=0.3, min_docs=2, global_min_docs=2)
     kept, n_bad = discount_boilerplate(raw, groups, cfg)
-    words = _set_batch(body)
+    words = _word_sets(_word_counts([body], len(body)))
     tf = tfidf_from_batches([body, titles], len(body))
     tf_df = tfidf_from_batches([body], len(body), max_df=0.5)
     pairs, skipped = containment_pairs(kept.values, kept.offsets, np.arange(len(body)) % 7 != 0, sample=1,
@@ -142,6 +142,6 @@ def test_prepare_counts_words_once_for_sets_and_tfidf():
     corpus = prepare(recs, rare_df=0.0)
     want = tfidf_from_batches([corpus.tokens], len(recs))
     assert (corpus.tfidf != want).nnz == 0 and corpus.tfidf.shape == want.shape
-    words = _set_batch(corpus.tokens)
+    words = _word_sets(_word_counts([corpus.tokens], len(recs)))
     for i in range(len(recs)):
         assert set(corpus.rare.doc(i).tolist()) <= set(words.doc(i).tolist())
