@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -112,7 +113,16 @@ def map_chunks(fn, total: int, chunk: int, workers: int = 1) -> list:
     two threads on two cores verify pairs about 1.6 times as fast as one,
     with no copy of the corpus arrays. Results come back in chunk order.
     """
-    bounds = [(s, min(s + chunk, total)) for s in range(0, total, chunk)]
+    return map_bounds(fn, [(s, min(s + chunk, total)) for s in range(0, total, chunk)], workers)
+
+
+def map_bounds(fn, bounds: Sequence[tuple[int, int]], workers: int = 1) -> list:
+    """``[fn(s, e) for s, e in bounds]`` on ``workers`` threads, results in order (see :func:`map_chunks`).
+
+    Example:
+        >>> map_bounds(lambda s, e: e - s, [(0, 3), (3, 4)], workers=2)
+        [3, 1]
+    """
     if workers <= 1 or len(bounds) <= 1:
         return [fn(s, e) for s, e in bounds]
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -27,7 +27,7 @@ from itertools import combinations
 import numpy as np
 import scipy.sparse as sp
 
-from ._arrays import doc_ranges, map_chunks, row_dots, row_products, sorted_unique
+from ._arrays import doc_ranges, map_bounds, row_dots, row_products, sorted_unique
 from .cluster import agglomerate, components
 from .engine import BATCH_COMPONENT, Deduplicator, canonical_key
 from .features import pair_features, tfidf_from_batches
@@ -169,7 +169,9 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
     ``prune`` heaviest words (a short text keeps all of its words); the
     cosine of every pair found is then computed on the full rows. Pairs further
     apart in time than ``window_days`` (when both are dated) are dropped before
-    ranking.
+    ranking; the chunks are rows in time order, each multiplied only by the
+    columns its window can reach (and the undated ones), so the work grows
+    with the articles of a window, not with the whole corpus.
 
     Returns:
         ``(pairs, cosines)``: ``(m, 2)`` int64 array sorted, and their cosines.
@@ -185,30 +187,57 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
     idx = np.flatnonzero(active & (np.diff(x.indptr) > 0))
     if len(idx) < 2:
         return np.empty((0, 2), np.int64), np.empty(0)
-    # pruning is row by row, so prune first and take the rows after: no copy of the full matrix
-    xa = (prune_rows(x, prune) if prune else x)[idx]
-    xt = xa.T.tocsr()
+    m = len(idx)
     pub = published[idx]
+    # Rows in time order (undated last): a block of rows then only needs the
+    # columns dated within the window of its first and last row, plus the
+    # undated ones. A year of news with a 3-day window is about 2% of the
+    # columns of the all-pairs product. Every row still meets every column the
+    # window lets through, and a sparse product sums each cosine over the
+    # row's words in its own order, so the cosines are bit for bit those of
+    # the product against all columns.
+    order = np.argsort(pub, kind="stable") if window_days > 0 else np.arange(m)
+    dated = int(np.count_nonzero(~np.isnan(pub))) if window_days > 0 else 0
+    sorted_pub = pub[order]
+    # pruning is row by row, so prune first and take the rows after: no copy of the full matrix
+    xs = (prune_rows(x, prune) if prune else x)[idx[order]]
+    # one second of slack: the exact test below decides at the boundary
+    reach = window_days * 86400.0 + 1.0
+
+    def column_ranges(s: int, e: int) -> list[tuple[int, int]]:
+        if s >= dated:  # undated rows meet every column
+            return [(0, m)]
+        lo = int(np.searchsorted(sorted_pub[:dated], sorted_pub[s] - reach, side="left"))
+        hi = int(np.searchsorted(sorted_pub[:dated], sorted_pub[e - 1] + reach, side="right"))
+        return [(lo, hi)] + ([(dated, m)] if dated < m else [])
 
     def block_pairs(s: int, e: int) -> np.ndarray:
-        block = (xa[s:e] @ xt).tocoo()
-        r, c, v = block.row + s, block.col, block.data
+        rows, cols, vals = [], [], []
+        for c0, c1 in column_ranges(s, e):
+            block = (xs[s:e] @ xs[c0:c1].T).tocoo()
+            rows.append(order[block.row + s])
+            cols.append(order[block.col + c0])
+            vals.append(block.data)
+        # r and c are positions in idx, as if the product ran against all columns
+        r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
         keep = (r != c) & (v >= min_cosine * 0.5)
         if window_days > 0:
             dt = np.abs(pub[r] - pub[c]) / 86400.0
             keep &= ~(dt > window_days)  # NaN (undated) passes
         r, c, v = r[keep], c[keep], v[keep]
         # top-k per row: sort by row, then cosine descending, then column
-        order = np.lexsort((c, -v, r))
-        r, c, v = r[order], c[order], v[order]
+        order_ = np.lexsort((c, -v, r))
+        r, c, v = r[order_], c[order_], v[order_]
         first = np.searchsorted(r, r, side="left")
         rank = np.arange(len(r)) - first
         sel = rank < k
         a, b = idx[r[sel]], idx[c[sel]]
         return np.minimum(a, b) * n + np.maximum(a, b)
 
+    # blocks never straddle the dated and undated rows
+    bounds = [(s, min(s + chunk, end)) for start, end in ((0, dated), (dated, m)) for s in range(start, end, chunk)]
     # blocks of rows on `workers` threads (scipy's sparse product releases the GIL)
-    found = [f for f in map_chunks(block_pairs, len(idx), chunk, workers) if len(f)]
+    found = [f for f in map_bounds(block_pairs, bounds, workers) if len(f)]
     if not found:
         return np.empty((0, 2), np.int64), np.empty(0)
     keys = sorted_unique(np.concatenate(found))

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from dedup.cli import main
+from dedup._arrays import row_products
 from dedup.engine import Deduplicator
 from dedup.record import Record
 from dedup.related import (
@@ -17,6 +18,7 @@ from dedup.related import (
     RelatedFinder,
     headline_match,
     neighbour_pairs,
+    prune_rows,
     related_sections,
     tfidf_matrix,
 )
@@ -122,6 +124,43 @@ def test_neighbour_pairs_on_threads_equal_one_piece(chunk):
     for workers in (1, 2):
         got = neighbour_pairs(m, pub, k=3, min_cosine=0.1, chunk=chunk, workers=workers)
         assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1])
+
+
+def _brute_neighbours(m, pub, k, min_cosine, window_days, prune):
+    """The definition: every row against every column, then the window, top-k, union, full-row cosine."""
+    xp = prune_rows(m, prune) if prune else m
+    sims = (xp @ xp.T).toarray()  # scipy sums each cosine over the row's words in order, as the blocks do
+    active = np.diff(m.indptr) > 0
+    found = set()
+    for i in np.flatnonzero(active):
+        cands = []
+        for j in np.flatnonzero(active):
+            v = sims[i, j]
+            far = window_days > 0 and abs(pub[i] - pub[j]) / 86400.0 > window_days  # False when undated
+            if j != i and v != 0 and v >= min_cosine * 0.5 and not far:
+                cands.append((-v, j))
+        for _, j in sorted(cands)[:k]:
+            found.add((min(i, j), max(i, j)))
+    pairs = np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+    cos = row_products(m, pairs[:, 0], pairs[:, 1])
+    return pairs[cos >= min_cosine], cos[cos >= min_cosine]
+
+
+@pytest.mark.parametrize("window_days", [0.0, 1.0, 3.0])
+def test_neighbour_pairs_time_ordered_blocks_equal_the_definition(window_days):
+    # dates on whole days (pairs exactly at the window's edge), a quarter undated,
+    # empty rows; blocks of any size, one or two threads
+    rng = np.random.default_rng(7)
+    vocab = [f"w{j}" for j in range(12)]
+    docs = [list(rng.choice(vocab, size=int(rng.integers(0, 8)))) for _ in range(60)]
+    m = tfidf_matrix(docs)
+    pub = np.where(rng.random(60) < 0.25, np.nan, rng.integers(0, 12, 60) * 86400.0)
+    want = _brute_neighbours(m, pub, 3, 0.1, window_days, prune=4)
+    assert len(want[0]) > 20
+    for chunk, workers in ((1, 1), (7, 2), (1000, 1)):
+        got = neighbour_pairs(m, pub, k=3, min_cosine=0.1, window_days=window_days, chunk=chunk, prune=4,
+                              workers=workers)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
 
 
 def test_related_config_validation():
