@@ -105,6 +105,56 @@ def run_positions(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()), dtype=np.int64)
 
 
+def search_sorted(vocab: np.ndarray, values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``np.searchsorted(vocab, values)`` (left side) for unsigned hashes, about 4 times as fast.
+
+    Binary search makes some twenty scattered reads per value; for tens of
+    millions of words against a vocabulary of a million, that was most of the
+    TF-IDF build. Hashes are spread evenly over their range, so a table of
+    where each value of the top bits starts in ``vocab`` (up to 4 entries per
+    vocabulary word) lands each value at or just before its position, and a few
+    vectorized steps forward finish the search. Other inputs (signed, mixed
+    dtypes) go to ``np.searchsorted``; so do the values still unplaced after a
+    few steps (a vocabulary bunched in one part of the range).
+
+    Args:
+        vocab: Sorted array.
+        values: Values to place, in chunks of :data:`CHUNK_ENTRIES`.
+        out: Integer array to write the positions into (e.g. ``int32`` to
+            halve the memory of a long result).
+
+    Example:
+        >>> v = np.array([3, 9, 2**31, 2**32 - 1], dtype=np.uint32)
+        >>> search_sorted(v, np.array([9, 0, 2**31 + 5, 2**32 - 1], dtype=np.uint32)).tolist()
+        [1, 0, 3, 3]
+    """
+    if out is None:
+        out = np.empty(len(values), dtype=np.int64)
+    n = len(vocab)
+    if not n or not len(values) or vocab.dtype != values.dtype or vocab.dtype.kind != "u":
+        out[:] = np.searchsorted(vocab, values)
+        return out
+    width = vocab.dtype.itemsize * 8
+    bits = min(width, n.bit_length() + 2, 24)
+    shift = vocab.dtype.type(width - bits)
+    starts = np.searchsorted(vocab, np.arange(1 << bits, dtype=vocab.dtype) << shift)
+    for s in range(0, len(values), CHUNK_ENTRIES):
+        part = values[s : s + CHUNK_ENTRIES]
+        pos = starts[part >> shift]
+        # a value above every vocabulary word belongs at n: step there from n - 1
+        np.minimum(pos, n - 1, out=pos)
+        todo = np.flatnonzero(vocab[pos] < part)
+        for _ in range(8):
+            if not len(todo):
+                break
+            pos[todo] += 1
+            todo = todo[pos[todo] < n]
+            todo = todo[vocab[pos[todo]] < part[todo]]
+        pos[todo] = np.searchsorted(vocab, part[todo])
+        out[s : s + len(part)] = pos
+    return out
+
+
 def map_chunks(fn, total: int, chunk: int, workers: int = 1) -> list:
     """``[fn(s, min(s + chunk, total)) for s in range(0, total, chunk)]``, on ``workers`` threads.
 

@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from . import _arrays
-from ._arrays import doc_ranges, heavy_values, row_products, sorted_unique
+from ._arrays import doc_ranges, heavy_values, row_products, search_sorted, sorted_unique
 from .normalize import DEFAULT_CONFIG, NormalizeConfig, tokens
 from .record import Record
 from .shingle import ShingleBatch, ShingleConfig, TokenBatch, shingles_from_tokens
@@ -300,9 +300,7 @@ def _tfidf_from_counts(tf: np.ndarray, word: np.ndarray, row_sizes: np.ndarray, 
     vocab = sorted_unique(word)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(row_sizes, out=indptr[1:])
-    columns = np.empty(len(word), dtype=np.int32 if len(vocab) < 2**31 else np.int64)
-    for s in range(0, len(word), _arrays.CHUNK_ENTRIES):
-        columns[s : s + _arrays.CHUNK_ENTRIES] = np.searchsorted(vocab, word[s : s + _arrays.CHUNK_ENTRIES])
+    columns = search_sorted(vocab, word, out=np.empty(len(word), dtype=np.int32 if len(vocab) < 2**31 else np.int64))
     counts = sp.csr_matrix((tf, columns, indptr), shape=(n, len(vocab)))
     counts.has_sorted_indices = True
     if max_df < 1.0 and n > 1:

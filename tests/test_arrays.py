@@ -6,6 +6,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup import _arrays
 from dedup._arrays import map_chunks, row_dots, row_products, sorted_unique
 
 
@@ -57,3 +58,31 @@ def test_map_chunks_keeps_chunk_order(workers):
     assert [x for p in got for x in p] == list(range(23))
     assert [len(p) for p in got] == [4, 4, 4, 4, 4, 3]
     assert map_chunks(part, 0, 4, workers) == []
+
+
+@pytest.mark.parametrize("dtype", [np.uint32, np.uint64])
+@pytest.mark.parametrize("layout", ["spread", "bunched", "tiny"])
+def test_search_sorted_equals_numpy(dtype, layout, monkeypatch):
+    rng = np.random.default_rng(5)
+    top = np.iinfo(dtype).max
+    if layout == "spread":  # hashes: the table lands each value at or next to its place
+        vocab = np.unique(rng.integers(0, top, 5000, dtype=dtype, endpoint=True))
+    elif layout == "bunched":  # all in one bucket of the table: the stepping gives up, binary search finishes
+        vocab = np.unique(rng.integers(1000, 1400, 300).astype(dtype))
+    else:
+        vocab = np.array([0, top], dtype=dtype)
+    present = rng.choice(vocab, 20_000)
+    other = rng.integers(0, top, 20_000, dtype=dtype, endpoint=True)
+    edges = np.array([0, 1, top - 1, top, vocab[0], vocab[-1]], dtype=dtype)
+    values = np.concatenate([present, other, edges, vocab])
+    monkeypatch.setattr(_arrays, "CHUNK_ENTRIES", 7000)  # several chunks, one table
+    want = np.searchsorted(vocab, values)
+    assert np.array_equal(_arrays.search_sorted(vocab, values), want)
+    out = np.empty(len(values), dtype=np.int32)
+    assert _arrays.search_sorted(vocab, values, out=out) is out and np.array_equal(out, want)
+
+
+def test_search_sorted_other_inputs_go_to_numpy():
+    assert _arrays.search_sorted(np.array([], np.uint32), np.array([5], np.uint32)).tolist() == [0]
+    assert _arrays.search_sorted(np.array([1, 4], np.uint32), np.array([], np.uint32)).tolist() == []
+    assert _arrays.search_sorted(np.array([-3, 4]), np.array([0, 9, -5])).tolist() == [1, 2, 0]
