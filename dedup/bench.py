@@ -1394,12 +1394,13 @@ def _scale_generate(n: int) -> Callable[[CaseContext], dict]:
     return gen
 
 
-def _scale_case(n: int) -> Callable[[CaseContext], dict]:
+def _scale_case(n: int, related: bool = False) -> Callable[[CaseContext], dict]:
+    """A scale case: read + fit + report of the generated corpus; with ``related``, the related stage too."""
     def run(ctx: CaseContext) -> dict:
         path = _scale_path(ctx, n)
         with open(str(path) + ".meta.json", encoding="utf-8") as fh:
             meta = json.load(fh)
-        out = _fit_report([str(path)], progress=ctx.progress, related=False)
+        out = _fit_report([str(path)], progress=ctx.progress, related=related)
         dd = out["dd"]
         truth = np.load(str(path) + ".truth.npy")
         kinds = np.load(str(path) + ".kinds.npy")
@@ -1409,7 +1410,9 @@ def _scale_case(n: int) -> Callable[[CaseContext], dict]:
                 "phases": out["phases"], "generated": meta, "related_status": out["related_status"],
                 "quality": {"planted": q["planted"]}, "planted": {k: v for k, v in q.items() if k != "planted"},
                 "summary": {k: s[k] for k in ("clusters", "in_clusters", "largest_cluster", "verified_pairs")},
-                "candidates": s["lsh"]["candidates"]}
+                "candidates": s["lsh"]["candidates"],
+                **({"related": {k: len(out["report"].get(k, [])) for k in ("related", "stories", "teaser_links")}}
+                   if related else {})}
     return run
 
 
@@ -1557,6 +1560,10 @@ CASES: tuple[Case, ...] = (
          _scale_case(250_000), _scale_generate(250_000)),
     Case("scale_1m", ("full",), "1,000,000 generated articles (real sentences, planted copies)", (SNN, ANT),
          _scale_case(1_000_000), _scale_generate(1_000_000)),
+    Case("report_250k", ("full",), "the whole dedup report path, related stage included, on the scale_250k corpus",
+         (SNN, ANT), _scale_case(250_000, related=True), _scale_generate(250_000)),
+    Case("report_1m", ("full",), "the whole dedup report path, related stage included, on the scale_1m corpus",
+         (SNN, ANT), _scale_case(1_000_000, related=True), _scale_generate(1_000_000)),
 )
 SUITES = ("quick", "full")
 _CASES_BY_NAME = {c.name: c for c in CASES}
@@ -2154,6 +2161,7 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
     lines += ["", "## Speed and memory", "",
               "Wall time is the timed work of the case (`speed`, `labels`: read + fit + related sections + report, "
               "the library path of `dedup report`; `scale_*`: read + fit + report, without the related stage; "
+              "`report_*`: the same corpora through the whole `dedup report` path, related stage included; "
               "`lsh_recall`: the MinHash + banding stage only; peers: read + their whole pipeline; "
               "MB of JSON: the inputs' uncompressed bytes). Peak RSS: the case's own process (`ru_maxrss`) and its whole process tree sampled "
               "every 50 ms (the engine's tokenizer workers included). Each case runs in a fresh process.", "",

@@ -11,9 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from dedup.bench import (
+    CaseContext,
+    _scale_case,
     bench,
     compare_results,
     flatten,
+    generate_scale_corpus,
     load_results,
     markdown_report,
     planted_scores,
@@ -244,3 +247,17 @@ def test_candidate_recall_counts_what_each_stage_proposes():
         assert cont["banding_or_containment"] == proposed
         # the exact copy is its own representative's twin: proposed by the exact fast path
         assert dup["verified"] == 1 and dup["banding"] == 1 and dup["recall"] == 1.0
+
+
+def test_report_case_runs_the_related_stage_on_the_scale_corpus(tmp_path):
+    # a small scale corpus from synthetic "real" sources; the report_* case is the
+    # scale case plus the related stage: the same clusters, and the related sections
+    records, _, _ = synthetic_corpus(300, seed=4)
+    src = tmp_path / "src.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    generate_scale_corpus([src], 400, tmp_path / "scale-400.jsonl.gz")
+    ctx = CaseContext(data=None, seeds=None, work=tmp_path)
+    fit_only, whole = _scale_case(400)(ctx), _scale_case(400, related=True)(ctx)
+    assert fit_only["summary"] == whole["summary"] and fit_only["quality"] == whole["quality"]
+    assert "related" not in fit_only and fit_only["related_status"] == "not requested"
+    assert whole["related_status"].endswith("related_sections") and whole["related"]["stories"] > 0
