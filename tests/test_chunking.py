@@ -6,10 +6,14 @@ document longer than a chunk, and empty documents), and compared with the
 same stage run with one chunk.
 """
 
+from collections import Counter
+
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
 
-from dedup import _arrays
+from dedup import _arrays, features
 from dedup.features import BoilerplateConfig, _word_counts, _word_sets, discount_boilerplate, tfidf_from_batches
 from dedup.lsh import containment_pairs
 from dedup.related import prune_rows
@@ -145,3 +149,37 @@ def test_prepare_counts_words_once_for_sets_and_tfidf():
     words = _word_sets(_word_counts([corpus.tokens], len(recs)))
     for i in range(len(recs)):
         assert set(corpus.rare.doc(i).tolist()) <= set(words.doc(i).tolist())
+
+
+@pytest.mark.parametrize("max_df", [1.0, 0.4, 0.25])
+@pytest.mark.parametrize("chunk", [7, 1 << 22])
+def test_tfidf_equals_scikit_learn_bit_for_bit(monkeypatch, max_df, chunk):
+    # the counts, the dropped columns and the weighing are done in place a chunk
+    # at a time; the numbers must be TfidfTransformer's on the plain count matrix
+    body, titles, _ = _corpus(0)
+    n = len(body)
+    monkeypatch.setattr(_arrays, "CHUNK_ENTRIES", chunk)
+    monkeypatch.setattr(features, "MIN_COMMON_DOCS", 2)  # so that max_df drops words of this small corpus
+    got = tfidf_from_batches([body, titles], n, max_df=max_df)
+    rows = []
+    for d in range(n):
+        c = Counter()
+        for tb in (body, titles):
+            c.update((tb.hashes[tb.offsets[d] : tb.offsets[d + 1]] >> np.uint64(32)).tolist())
+        rows.append(c)
+    df = Counter(w for r in rows for w in r)
+    kept = [w for w in sorted(df) if max_df >= 1.0 or df[w] <= max(2, max_df * n)]
+    assert max_df >= 1.0 or 0 < len(kept) < len(df), "some words must be dropped"
+    column = {w: i for i, w in enumerate(kept)}
+    data, indices, indptr = [], [], [0]
+    for r in rows:
+        for w in sorted(r):
+            if w in column:
+                data.append(float(r[w]))
+                indices.append(column[w])
+        indptr.append(len(data))
+    counts = sp.csr_matrix((data, indices, indptr), shape=(n, len(kept)))
+    want = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    assert got.shape == want.shape
+    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data)
