@@ -204,17 +204,22 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
     # one second of slack: the exact test below decides at the boundary
     reach = window_days * 86400.0 + 1.0
 
-    def column_ranges(s: int, e: int) -> list[tuple[int, int]]:
+    # the column ranges every block meets, transposed once (a window's columns
+    # are transposed per block: a few days of articles)
+    all_t = xs.T.tocsr() if dated < m else None
+    undated_t = xs[dated:m].T.tocsr() if 0 < dated < m else None
+
+    def column_ranges(s: int, e: int) -> list[tuple[int, int, sp.csr_matrix]]:
         if s >= dated:  # undated rows meet every column
-            return [(0, m)]
+            return [(0, m, all_t)]
         lo = int(np.searchsorted(sorted_pub[:dated], sorted_pub[s] - reach, side="left"))
         hi = int(np.searchsorted(sorted_pub[:dated], sorted_pub[e - 1] + reach, side="right"))
-        return [(lo, hi)] + ([(dated, m)] if dated < m else [])
+        return [(lo, hi, xs[lo:hi].T.tocsr())] + ([(dated, m, undated_t)] if dated < m else [])
 
     def block_pairs(s: int, e: int) -> np.ndarray:
         rows, cols, vals = [], [], []
-        for c0, c1 in column_ranges(s, e):
-            block = (xs[s:e] @ xs[c0:c1].T).tocoo()
+        for c0, _, columns in column_ranges(s, e):
+            block = (xs[s:e] @ columns).tocoo()
             rows.append(order[block.row + s])
             cols.append(order[block.col + c0])
             vals.append(block.data)
@@ -226,8 +231,8 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
             keep &= ~(dt > window_days)  # NaN (undated) passes
         r, c, v = r[keep], c[keep], v[keep]
         # top-k per row: sort by row, then cosine descending, then column
-        order_ = np.lexsort((c, -v, r))
-        r, c, v = r[order_], c[order_], v[order_]
+        by_rank = np.lexsort((c, -v, r))
+        r, c, v = r[by_rank], c[by_rank], v[by_rank]
         first = np.searchsorted(r, r, side="left")
         rank = np.arange(len(r)) - first
         sel = rank < k
