@@ -375,7 +375,7 @@ def _drop_columns(tf: np.ndarray, columns: np.ndarray, indptr: np.ndarray,
     return tf[:write], columns[:write], new_indptr
 
 
-def _word_sets(counts: tuple[np.ndarray, np.ndarray, np.ndarray]) -> ShingleBatch:
+def _word_sets(counts: Sequence[np.ndarray]) -> ShingleBatch:
     """The word sets of :func:`_word_counts` as a batch (its words array, not a copy)."""
     _, word, row_sizes = counts
     offsets = np.zeros(len(row_sizes) + 1, dtype=np.int64)

@@ -209,16 +209,17 @@ def neighbour_pairs(x: sp.csr_matrix, published: np.ndarray, *, k: int = 10, min
     all_t = xs.T.tocsr() if dated < m else None
     undated_t = xs[dated:m].T.tocsr() if 0 < dated < m else None
 
-    def column_ranges(s: int, e: int) -> list[tuple[int, int, sp.csr_matrix]]:
+    def column_ranges(s: int, e: int) -> list[tuple[int, sp.csr_matrix]]:
+        """The first column and the transposed columns of each range that rows ``s..e-1`` meet."""
         if s >= dated:  # undated rows meet every column
-            return [(0, m, all_t)]
+            return [(0, all_t)]
         lo = int(np.searchsorted(sorted_pub[:dated], sorted_pub[s] - reach, side="left"))
         hi = int(np.searchsorted(sorted_pub[:dated], sorted_pub[e - 1] + reach, side="right"))
-        return [(lo, hi, xs[lo:hi].T.tocsr())] + ([(dated, m, undated_t)] if dated < m else [])
+        return [(lo, xs[lo:hi].T.tocsr())] + ([(dated, undated_t)] if dated < m else [])
 
     def block_pairs(s: int, e: int) -> np.ndarray:
         rows, cols, vals = [], [], []
-        for c0, _, columns in column_ranges(s, e):
+        for c0, columns in column_ranges(s, e):
             block = (xs[s:e] @ columns).tocoo()
             rows.append(order[block.row + s])
             cols.append(order[block.col + c0])
