@@ -39,6 +39,7 @@ from .headline import (
     probability,
 )
 from .normalize import tokens as norm_tokens
+from .progress import track
 from .shingle import TokenBatch, TokenHasher, token_batch
 from .textarrays import hash_texts
 
@@ -305,6 +306,9 @@ class RelatedFinder:
         recs = dedup.records_
         corpus = dedup.corpus_
         n = len(recs)
+        # a stage bar on a terminal when the engine has one (a minute at 1M articles)
+        steps = iter(track(range(4), desc="related", total=4, enabled=getattr(dedup, "progress", False), unit="stage"))
+        next(steps, None)
         has_body = corpus.tokens.sizes > 0
         hasher = TokenHasher(dedup.config_.shingle.seed)
         titles = token_batch([corpus.title_tokens[i] if has_body[i] else [] for i in range(n)], hasher)
@@ -313,6 +317,7 @@ class RelatedFinder:
         workers = dedup.config_.minhash.workers
         pairs, cos = neighbour_pairs(x, corpus.published, k=cfg.k, min_cosine=cfg.min_cosine,
                                      window_days=cfg.window_days, active=has_body, workers=workers)
+        next(steps, None)
         keep = np.zeros(len(pairs), dtype=bool)
         if len(pairs):
             f = pair_features(corpus, pairs[:, 0], pairs[:, 1], workers=workers)
@@ -329,9 +334,11 @@ class RelatedFinder:
         self.cosines_ = cos[keep]
         self._related = {(int(a), int(b)) for a, b in self.pairs_.tolist()}
         self.stories_ = self._stories(dedup)
+        next(steps, None)
         self.teaser_links_ = self._teasers(dedup)
         self.headline_pairs_ = self._headline_pairs(dedup)
         self.stories_ = self._with_headlines(dedup, self.stories_)
+        next(steps, None)
         return self
 
     # -- headline-only records in stories ------------------------------------

@@ -423,3 +423,12 @@ def test_teaser_similarities_in_blocks_equal_one_product(monkeypatch, block):
     parts = report()
     assert calls and parts == whole
     assert sum(t["article"] is None for t in whole["teaser_links"]) >= 5  # the fuzzy path runs
+
+
+def test_related_stage_shows_a_stage_bar_only_when_the_engine_does(capsys):
+    quiet = RelatedFinder().fit(Deduplicator().fit(_recs()))
+    assert "related" not in capsys.readouterr().err
+    shown = RelatedFinder().fit(Deduplicator(progress=True).fit(_recs()))
+    assert "related" in capsys.readouterr().err
+    assert shown.pairs_.tolist() == quiet.pairs_.tolist() and shown.stories_ == quiet.stories_
+    assert shown.teaser_links_ == quiet.teaser_links_
