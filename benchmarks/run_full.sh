@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the full benchmark suite on the real corpora and regenerate RESULTS.md.
-# Minutes (the 1M scale case much longer, or it is stopped at --max-rss-gb); never in CI.
+# Minutes (the 1M cases, scale_1m and report_1m, about 10 minutes each, or stopped at --max-rss-gb); never in CI.
 #   benchmarks/run_full.sh            # everything
 #   benchmarks/run_full.sh --case labels --case speed
 set -euo pipefail
