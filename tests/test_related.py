@@ -112,13 +112,18 @@ def test_neighbour_pairs_top_k_and_no_self_pairs():
     assert np.all((cos >= 0.1) & (cos <= 1.0 + 1e-9))
 
 
+def _random_docs(seed: int, n: int, words: int, sizes: tuple[int, int], undated: float, days: int):
+    """TF-IDF rows of ``n`` random documents and their dates (whole days; a share undated)."""
+    rng = np.random.default_rng(seed)
+    vocab = [f"w{j}" for j in range(words)]
+    docs = [list(rng.choice(vocab, size=int(rng.integers(*sizes)))) for _ in range(n)]
+    pub = np.where(rng.random(n) < undated, np.nan, rng.integers(0, days, n) * 86400.0)
+    return tfidf_matrix(docs), pub
+
+
 @pytest.mark.parametrize("chunk", [1, 3, 7])
 def test_neighbour_pairs_on_threads_equal_one_piece(chunk):
-    rng = np.random.default_rng(1)
-    vocab = [f"w{j}" for j in range(30)]
-    docs = [list(rng.choice(vocab, size=int(rng.integers(1, 12)))) for _ in range(25)]
-    m = tfidf_matrix(docs)
-    pub = np.where(rng.random(25) < 0.3, np.nan, rng.integers(0, 10, 25) * 86400.0)
+    m, pub = _random_docs(1, 25, 30, (1, 12), undated=0.3, days=10)
     whole = neighbour_pairs(m, pub, k=3, min_cosine=0.1, chunk=1000)
     assert len(whole[0]) > 5
     for workers in (1, 2):
@@ -150,11 +155,7 @@ def _brute_neighbours(m, pub, k, min_cosine, window_days, prune):
 def test_neighbour_pairs_time_ordered_blocks_equal_the_definition(window_days):
     # dates on whole days (pairs exactly at the window's edge), a quarter undated,
     # empty rows; blocks of any size, one or two threads
-    rng = np.random.default_rng(7)
-    vocab = [f"w{j}" for j in range(12)]
-    docs = [list(rng.choice(vocab, size=int(rng.integers(0, 8)))) for _ in range(60)]
-    m = tfidf_matrix(docs)
-    pub = np.where(rng.random(60) < 0.25, np.nan, rng.integers(0, 12, 60) * 86400.0)
+    m, pub = _random_docs(7, 60, 12, (0, 8), undated=0.25, days=12)
     want = _brute_neighbours(m, pub, 3, 0.1, window_days, prune=4)
     assert len(want[0]) > 20
     for chunk, workers in ((1, 1), (7, 2), (1000, 1)):
