@@ -33,6 +33,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 import zlib
 from collections import Counter
@@ -151,12 +152,23 @@ class Issue:
     def to_error(self) -> InputError:
         """This issue as the :class:`InputError` that ``strict`` mode raises.
 
+        The message drops what a normal run would do next (``record
+        skipped``, ``published left empty``): strict mode stops instead.
+
         Example:
             >>> str(Issue("a.csv", None, "empty-file", "empty file", False).to_error())
             'a.csv: empty file (stopped: strict mode stops at the first issue)'
+            >>> str(Issue("a.jsonl", 3, "malformed-json", "malformed JSON (x); line skipped. Each line must hold one JSON object", True).to_error())
+            'a.jsonl:3: malformed JSON (x). Each line must hold one JSON object (stopped: strict mode stops at the first issue)'
         """
+        message = _NEXT_STEP.sub("", self.message)
         return InputError(self.path, self.line, self.reason,
-                          f"{self.message} (stopped: strict mode stops at the first issue)")
+                          f"{message} (stopped: strict mode stops at the first issue)")
+
+
+#: What a normal (not strict) run does after an issue, as the messages say it.
+_NEXT_STEP = re.compile(r"; (?:this )?(?:record|line|row|file|page) (?:is )?skipped|; published left empty"
+                        r"|; using its title as the text")
 
 
 def _issue(path: str, line: int | None, reason: str, message: str) -> Issue:

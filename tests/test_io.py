@@ -147,6 +147,11 @@ def test_strict_raises_at_the_first_issue(tmp_path, line, reason, kept):
     assert isinstance(err, ValueError)
     assert (err.path, err.line, err.reason) == (path, 2, reason)
     assert str(err).startswith(f"{path}:2: ")
+    # the run stops: the error does not also say what a normal run does next
+    message = str(err)
+    assert message.endswith("(stopped: strict mode stops at the first issue)")
+    for next_step in ("skipped", "left empty", "using its title"):
+        assert next_step not in message, message
 
 
 def test_empty_text_falls_back_to_title(tmp_path):
@@ -552,7 +557,8 @@ def test_issue_and_error_strings():
     assert str(issue) == "a.jsonl:3: empty id; record skipped"
     assert str(Issue("a.jsonl", None, "empty-file", "empty file", False)) == "a.jsonl: empty file"
     err = issue.to_error()
-    assert isinstance(err, ValueError) and str(err).startswith(str(issue)) and err.line == 3
+    assert isinstance(err, ValueError) and err.line == 3
+    assert str(err) == "a.jsonl:3: empty id (stopped: strict mode stops at the first issue)"
     assert "strict" in str(err)
 
 
