@@ -19,7 +19,7 @@ from .lsh import LSHConfig
 from .minhash import MinHashConfig
 from .progress import progress_enabled
 from .related import RelatedFinder, related_sections
-from .report import build_report, dumps, report_text, write_canonical
+from .report import build_report, dumps, report_text, terminal_line, terminal_text, write_canonical
 from .shingle import ShingleConfig
 
 
@@ -38,7 +38,7 @@ def input_options(fn):
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(terminal_line(exc)) from exc
 
     return wrapper
 
@@ -49,7 +49,7 @@ def _read(inputs, strict: bool, quiet: bool):
     result = read_inputs(list(inputs), strict=strict, progress=progress_enabled(quiet))
     if not quiet:
         for issue in result.issues[:MAX_SHOWN_ISSUES]:
-            click.echo(f"warning: {issue}", err=True)
+            click.echo(f"warning: {terminal_line(issue)}", err=True)  # it may quote a CSV header
         rest = result.issues[MAX_SHOWN_ISSUES:]
         if rest:
             by_reason: dict[str, int] = {}
@@ -98,15 +98,16 @@ def segment(pages, fmt, strict, quiet):
         if fmt == "jsonl":
             out.write(json.dumps(segment_json(rec), ensure_ascii=False) + "\n")
         else:
-            out.write(f"=== {rec.id}  [{rec.kind}]\n")
+            # scraped text goes to a terminal: its control characters are escaped
+            out.write(f"=== {terminal_line(rec.id)}  [{rec.kind}]\n")
             if rec.title:
-                out.write(f"title: {rec.title}\n")
+                out.write(f"title: {terminal_line(rec.title)}\n")
             for label, value in (("source", rec.source), ("published", rec.published and rec.published.isoformat()),
                                  ("tags", ", ".join(rec.tags))):
                 if value:
-                    out.write(f"{label}: {value}\n")
+                    out.write(f"{label}: {terminal_line(value)}\n")
             if rec.text:
-                out.write(rec.text + "\n")
+                out.write(terminal_text(rec.text) + "\n")
             out.write("\n")
     if not quiet:
         click.echo(result.summary_text(), err=True)
@@ -263,7 +264,7 @@ def related(article_id, inputs, limit, fmt, strict, quiet, config):
     index = {r.id: i for i, r in enumerate(dd.records_)}
     if article_id not in index:
         close = sorted(k for k in index if article_id in k)[:5]
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        hint = f" Did you mean: {terminal_line(', '.join(close))}?" if close else ""
         raise click.ClickException(f"no article with id {article_id!r} in the inputs.{hint}")
     rf = RelatedFinder().fit(dd)
     rows = rf.related_to(dd, index[article_id])[:limit]
@@ -273,14 +274,16 @@ def related(article_id, inputs, limit, fmt, strict, quiet, config):
                                        "title": recs[j].title} for j, sc, rel in rows], ensure_ascii=False, indent=2) + "\n")
         return
     me = recs[index[article_id]]
-    sys.stdout.write(f"{me.id}  {me.title or ''}\n")
+    sys.stdout.write(f"{terminal_line(me.id)}  {terminal_line(me.title or '')}\n")
     if not rows:
         sys.stdout.write("  (nothing related found)\n")
     reason = rf.teaser_reasons_.get(index[article_id])
     if reason:
         sys.stdout.write(f"  (a headline linked to no article: {reason})\n")
     for j, sc, rel in rows:
-        sys.stdout.write(f"  {sc:6.3f}  {rel:<10} {recs[j].id:<28} {recs[j].source or '':<14} {recs[j].title or ''}\n")
+        r = recs[j]
+        sys.stdout.write(f"  {sc:6.3f}  {rel:<10} {terminal_line(r.id):<28} {terminal_line(r.source or ''):<14} "
+                         f"{terminal_line(r.title or '')}\n")
 
 
 from .bench import bench  # noqa: E402  (the bench group imports the library, not the CLI)

@@ -18,7 +18,7 @@ from .engine import Deduplicator
 from .io import ReadResult
 from .record import Record
 
-__all__ = ["build_report", "report_text", "write_canonical", "REPORT_SCHEMA_VERSION"]
+__all__ = ["build_report", "report_text", "write_canonical", "terminal_line", "terminal_text", "REPORT_SCHEMA_VERSION"]
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -115,8 +115,39 @@ def build_report(read: ReadResult | None, dedup: Deduplicator, extra: dict | Non
     return report
 
 
+#: Control characters (C0, DEL, C1) and the Unicode line separators -> a visible escape.
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_ESCAPES.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+_TEXT_ESCAPES = {c: e for c, e in _ESCAPES.items() if c not in (0x09, 0x0A)}
+
+
+def terminal_line(value: object) -> str:
+    r"""Scraped text made safe for one line of terminal output.
+
+    Control characters are shown as escapes instead of being sent to the
+    terminal: an id or a title with an escape sequence cannot recolour,
+    clear or retitle the user's terminal, and a newline cannot break a line
+    of the summary into two. Letters, Arabic marks and bidi marks pass as they are.
+
+    Example:
+        >>> terminal_line("خبر\x1b[2J\nعاجل")
+        'خبر\\x1b[2J\\x0aعاجل'
+    """
+    return str(value).translate(_ESCAPES)
+
+
+def terminal_text(value: object) -> str:
+    r"""Like :func:`terminal_line`, for a body of text: newlines and tabs are kept.
+
+    Example:
+        >>> terminal_text("سطر\nسطر\x07")
+        'سطر\nسطر\\x07'
+    """
+    return str(value).translate(_TEXT_ESCAPES)
+
+
 def report_text(report: dict, max_clusters: int = 10) -> str:
-    """A readable terminal summary of a report dict.
+    """A readable terminal summary of a report dict (scraped text escaped by :func:`terminal_line`).
 
     Example:
         >>> from dedup.engine import Deduplicator
@@ -156,17 +187,17 @@ def report_text(report: dict, max_clusters: int = 10) -> str:
                  + " candidates, "
                  f"{s['verified_pairs']} verified")
     if cfg.get("prefer_sources"):
-        lines.append(f"preferred sources: {', '.join(cfg['prefer_sources'])}")
+        lines.append(f"preferred sources: {terminal_line(', '.join(cfg['prefer_sources']))}")
     if s["top_sources"]:
         lines.append("top sources of syndication (canonical / copies):")
         for t in s["top_sources"][:5]:
-            lines.append(f"  {t['source'] or '(no source)':<24} {t['canonical']:>6} / {t['copies']}")
+            lines.append(f"  {terminal_line(t['source'] or '(no source)'):<24} {t['canonical']:>6} / {t['copies']}")
     if report["clusters"]:
         lines.append(f"largest clusters (of {len(report['clusters'])}):")
         for c in report["clusters"][:max_clusters]:
             canon = c["members"][0]
-            title = (canon.get("title") or "(no title)")[:70]
-            lines.append(f"  {c['id']} x{c['size']:<3} {canon['id']}  {title}")
+            title = terminal_line((canon.get("title") or "(no title)")[:70])
+            lines.append(f"  {c['id']} x{c['size']:<3} {terminal_line(canon['id'])}  {title}")
     return "\n".join(lines)
 
 

@@ -285,6 +285,56 @@ def test_segment_from_stdin(runner):
     assert rows[0]["kind"] == "main" and SENTENCES[8] in rows[0]["text"]
 
 
+# --------------------------------------------------------------------------- scraped text on a terminal
+
+#: An escape sequence that would clear the screen, recolour text and retitle the window.
+HOSTILE = "\x1b[2J\x1b[31m\x1b]0;pwned\x07\x9b"
+
+
+def hostile_rows():
+    text = body(SENTENCES[:4])
+    return [
+        {"id": "a" + HOSTILE, "title": "عنوان" + HOSTILE + "\nسطر مزور", "text": text, "source": "src" + HOSTILE},
+        {"id": "b", "title": "عنوان آخر", "text": text + " وأكثر.", "source": "b"},
+    ]
+
+
+def assert_terminal_safe(out: str, lines: bool = True):
+    for ch in ("\x1b", "\x07", "\x9b"):
+        assert ch not in out
+    assert "\\x1b[2J" in out  # shown, escaped
+    if lines:
+        assert "\nسطر مزور" not in out  # a newline in a title does not start a line
+
+
+def test_report_text_escapes_scraped_control_characters(runner, tmp_path):
+    path = write_jsonl(tmp_path / "h.jsonl", hostile_rows())
+    res = run(runner, "report", path, "-q")
+    assert res.exit_code == 0, res.output
+    assert_terminal_safe(res.stdout)
+    assert "src\\x1b[2J" in res.stdout  # the source line too
+
+
+def test_related_text_escapes_scraped_control_characters(runner, tmp_path):
+    path = write_jsonl(tmp_path / "h.jsonl", hostile_rows())
+    res = run(runner, "related", "b", "-i", path, "-q")
+    assert res.exit_code == 0, res.output
+    assert "a\\x1b[2J" in res.stdout
+    assert_terminal_safe(res.stdout)
+    miss = runner.invoke(main, ["related", "a", "-i", str(path), "-q"])  # "did you mean" lists ids
+    assert miss.exit_code != 0 and "Did you mean" in miss.output
+    assert_terminal_safe(miss.output)
+
+
+def test_segment_text_escapes_control_characters_and_keeps_paragraphs(runner, tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text(PAGE.format(body=body(SENTENCES[7:9]) + HOSTILE + "\n" + SENTENCES[9]), encoding="utf-8")
+    res = run(runner, "segment", path, "-q")
+    assert res.exit_code == 0, res.output
+    assert_terminal_safe(res.stdout, lines=False)
+    assert SENTENCES[8] in res.stdout and "\n" + SENTENCES[9] in res.stdout  # paragraphs stay lines
+
+
 # --------------------------------------------------------------------------- quiet
 
 
