@@ -801,7 +801,7 @@ def _split_origin(origin: str | None) -> tuple[str, int | None]:
     return (path, int(line)) if path and line.isdigit() else (origin, None)
 
 
-def iter_records(path: str, *, strict: bool = False, progress: bool = False, stdin: BinaryIO | None = None,
+def iter_records(path: str | os.PathLike, *, strict: bool = False, progress: bool = False, stdin: BinaryIO | None = None,
                  state: ReadState | None = None) -> Iterator[Record | Issue]:
     """Stream one input as records and issues, in input order.
 
@@ -832,6 +832,7 @@ def iter_records(path: str, *, strict: bool = False, progress: bool = False, std
         (['Record', 'Issue'], 'duplicate-id')
     """
     state = state if state is not None else ReadState()
+    path = os.fspath(path)
     _check_path(path)
     if path == "-":
         if state.stdin_used:
@@ -858,7 +859,7 @@ def _read_dir(root: str, state: ReadState, progress: bool) -> Iterator[Record | 
         yield from _read_file(full, parent, state, progress)
 
 
-def read_inputs(paths: Sequence[str], *, strict: bool = False, progress: bool = False,
+def read_inputs(paths: Sequence[str | os.PathLike], *, strict: bool = False, progress: bool = False,
                 stdin: BinaryIO | None = None) -> ReadResult:
     """Read every input into one :class:`ReadResult`.
 
@@ -868,7 +869,7 @@ def read_inputs(paths: Sequence[str], *, strict: bool = False, progress: bool = 
     one with a ``duplicate-id`` issue.
 
     Args:
-        paths: Files, directories, or ``-`` for stdin, in any mix.
+        paths: Files, directories (``str`` or ``pathlib.Path``), or ``-`` for stdin, in any mix.
         strict: Raise :class:`InputError` at the first issue (skipped record or warning).
         progress: Show progress bars on stderr.
         stdin: Binary stream read for ``-`` (default ``sys.stdin.buffer``).
@@ -886,6 +887,7 @@ def read_inputs(paths: Sequence[str], *, strict: bool = False, progress: bool = 
         >>> r.used(), r.warnings()
         (1, {'empty-text': 1})
     """
+    paths = [os.fspath(p) for p in paths]
     for path in paths:
         _check_path(path)
     if sum(1 for p in paths if p == "-") > 1:

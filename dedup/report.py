@@ -110,6 +110,12 @@ def build_report(read: ReadResult | None, dedup: Deduplicator, extra: dict | Non
             {"path": i.path, "line": i.line, "reason": i.reason, "message": i.message}
             for i in read.issues if i.skipped
         ]
+        # the rest: records kept with a caveat (a bad date), and whole files or
+        # pages not read (a CSV header without id, a corrupt gzip), with their path
+        report["warnings"] = [
+            {"path": i.path, "line": i.line, "reason": i.reason, "message": i.message}
+            for i in read.issues if not i.skipped
+        ]
     if extra:
         report.update(extra)
     return report
@@ -160,8 +166,10 @@ def report_text(report: dict, max_clusters: int = 10) -> str:
     if "input" in report:
         inp = report["input"]
         skipped = sum(inp.get("skipped", {}).values())
+        warned = inp.get("warnings", {})
         lines.append(f"read {inp.get('read', 0)} records ({inp.get('used', 0)} used, {skipped} skipped)"
-                     + (f" from {inp.get('pages', 0)} pages" if inp.get("pages") else ""))
+                     + (f" from {inp.get('pages', 0)} pages" if inp.get("pages") else "")
+                     + (f"; warnings: {', '.join(f'{k} {n}' for k, n in warned.items())}" if warned else ""))
     lines += [
         f"articles:          {s['articles']}",
         f"clusters:          {s['clusters']} (largest {s['largest_cluster']}), {s['in_clusters']} articles in them",

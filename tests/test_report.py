@@ -6,6 +6,7 @@ import io
 import json
 import random
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from conftest import build_planted, filler, records_as_rows
@@ -82,9 +83,24 @@ def test_skipped_entries_name_file_and_line(report, corpus_file):
     assert all(s["path"].endswith("corpus.jsonl") and s["message"] for s in report["skipped"])
 
 
+def test_warnings_list_what_skipped_nothing_with_its_path(tmp_path):
+    """A whole file the reader cannot use shows up by path in the report and on its summary line."""
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"id": "a", "text": "نص الخبر الأول", "published": "أمس"}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("identifier,body\n1,نص\n", encoding="utf-8")
+    read = read_inputs([good, bad])  # pathlib paths are accepted
+    rep = build_report(read, Deduplicator().fit(read.records))
+    got = sorted((Path(w["path"]).name, w["line"], w["reason"]) for w in rep["warnings"])
+    assert got == [("bad.csv", 1, "bad-header"), ("good.jsonl", 1, "bad-date")]
+    assert rep["skipped"] == [] and rep["input"]["warnings"] == {"bad-date": 1, "bad-header": 1}
+    assert "warnings: bad-date 1, bad-header 1" in report_text(rep).splitlines()[0]
+
+
 def test_json_contract(report):
     assert report["dedup_report"] == REPORT_SCHEMA_VERSION
-    assert {"version", "settings", "input", "summary", "clusters", "unique", "skipped"} <= set(report)
+    assert {"version", "settings", "input", "summary", "clusters", "unique", "skipped", "warnings"} <= set(report)
     settings = report["settings"]
     assert {"normalize", "shingle", "minhash", "lsh", "boilerplate", "verify", "cluster", "prefer_sources"} <= set(settings)
     assert settings["lsh"]["bands_used"] * settings["lsh"]["rows_used"] <= settings["minhash"]["num_perm"]
