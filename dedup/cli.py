@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .engine import DedupConfig, Deduplicator
-from .io import InputError, read_inputs
+from .io import InputError, check_outputs, read_inputs
 from .lsh import LSHConfig
 from .minhash import MinHashConfig
 from .progress import progress_enabled
@@ -196,6 +196,7 @@ def report(inputs, fmt, output, strict, quiet, config):
 
         dedup report ../shared/data/saudinewsnet.jsonl.gz --prefer-source was --format json -o report.json
     """
+    check_outputs(inputs, {"-o": output})
     result = _read(inputs, strict, quiet)
     dd = _fit(result, config, quiet)
     rep = build_report(result, dd, related_sections(dd, result))
@@ -229,11 +230,12 @@ def canonical(inputs, output, dropped, strict, quiet, config):
 
         dedup canonical corpus.jsonl.gz -o kept.jsonl --dropped dropped.jsonl
     """
-    result = _read(inputs, strict, quiet)
-    dd = _fit(result, config, quiet)
     if dropped is None:
         base = output[:-6] if output.endswith(".jsonl") else output
         dropped = base + ".dropped.jsonl"
+    check_outputs(inputs, {"-o": output, "--dropped": dropped})
+    result = _read(inputs, strict, quiet)
+    dd = _fit(result, config, quiet)
     with open(output, "w", encoding="utf-8") as kept_fh, open(dropped, "w", encoding="utf-8") as drop_fh:
         n_kept, n_dropped = write_canonical(dd, kept_fh, drop_fh)
     if not quiet:

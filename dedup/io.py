@@ -354,6 +354,54 @@ def _walk(root: str) -> list[tuple[str, tuple[str, ...]]]:
     return [(full, parts[:-1]) for parts, full in found]
 
 
+def check_outputs(inputs: Sequence[str | os.PathLike], outputs: Mapping[str, str | os.PathLike | None]) -> None:
+    """Refuse output files that would overwrite an input, or each other, before anything is read.
+
+    ``dedup report corpus.jsonl -o corpus.jsonl`` would otherwise replace the
+    corpus with its report once the run ends.
+
+    Args:
+        inputs: The input paths as given (files, directories, ``-``).
+        outputs: Option name (``-o``, ``--dropped``) -> output path, or ``None`` when not given.
+
+    Raises:
+        InputError: An output is an input file (or a file an input directory
+            would read), or two outputs name the same file.
+
+    Example:
+        >>> check_outputs(["-"], {"-o": "report.json", "--dropped": None})
+        >>> check_outputs(["-"], {"-o": "a.jsonl", "--dropped": "./a.jsonl"})
+        Traceback (most recent call last):
+        ...
+        dedup.io.InputError: ./a.jsonl: --dropped names the same file as -o; give each output its own file
+    """
+    given = [(name, os.fspath(p)) for name, p in outputs.items() if p is not None and os.fspath(p) != "-"]
+    seen: dict[str, str] = {}
+    for name, out in given:
+        key = os.path.normcase(os.path.realpath(out))
+        if key in seen:
+            raise InputError(out, None, "output-clash",
+                             f"{name} names the same file as {seen[key]}; give each output its own file")
+        seen[key] = name
+    for name, out in given:
+        if not os.path.isfile(out):
+            continue  # a new file cannot be an input
+        real = os.path.realpath(out)
+        for inp in (os.fspath(p) for p in inputs):
+            if inp == "-" or not os.path.exists(inp):
+                continue
+            if os.path.isdir(inp):
+                root = os.path.realpath(inp)
+                if os.path.commonpath([root, real]) != root or not any(os.path.samefile(f, out) for f, _ in _walk(inp)):
+                    continue
+                what = f"a file read from the input directory {inp}"
+            elif os.path.samefile(inp, out):
+                what = f"the input file {inp}"
+            else:
+                continue
+            raise InputError(out, None, "output-is-input", f"{name} would overwrite {what}; write the output elsewhere")
+
+
 # --------------------------------------------------------------------------- byte streams
 
 

@@ -285,6 +285,50 @@ def test_segment_from_stdin(runner):
     assert rows[0]["kind"] == "main" and SENTENCES[8] in rows[0]["text"]
 
 
+# --------------------------------------------------------------------------- outputs never overwrite inputs
+
+
+def test_report_refuses_to_overwrite_its_input(runner, corpus):
+    path, rows, _ = corpus
+    before = path.read_bytes()
+    res = runner.invoke(main, ["report", str(path), "--format", "json", "-o", str(path), "-q"])
+    assert res.exit_code != 0 and "would overwrite the input file" in res.output and str(path) in res.output
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("how", ["kept", "dropped", "default dropped", "in input dir", "symlink"])
+def test_canonical_refuses_outputs_that_are_inputs(runner, corpus, tmp_path, how):
+    path, rows, _ = corpus
+    before = path.read_bytes()
+    args = ["canonical", str(path), "-q"]
+    if how == "kept":
+        args += ["-o", str(path), "--dropped", str(tmp_path / "d.jsonl")]
+    elif how == "dropped":
+        args += ["-o", str(tmp_path / "k.jsonl"), "--dropped", str(path)]
+    elif how == "default dropped":  # -o k.jsonl drops into k.dropped.jsonl, here an input
+        data = tmp_path / "k.dropped.jsonl"
+        data.write_bytes(before)
+        path, args = data, ["canonical", str(data), "-q", "-o", str(tmp_path / "k.jsonl")]
+    elif how == "in input dir":
+        args = ["canonical", str(tmp_path), "-q", "-o", str(path)]
+    else:
+        link = tmp_path / "out" / "link.jsonl"
+        link.parent.mkdir()
+        link.symlink_to(path)
+        args += ["-o", str(link)]
+    res = runner.invoke(main, args)
+    assert res.exit_code != 0 and "would overwrite" in res.output, res.output
+    assert path.read_bytes() == before
+
+
+def test_canonical_refuses_one_file_for_kept_and_dropped(runner, corpus, tmp_path):
+    path, _, _ = corpus
+    out = tmp_path / "k.jsonl"
+    res = runner.invoke(main, ["canonical", str(path), "-q", "-o", str(out), "--dropped", str(tmp_path / "." / "k.jsonl")])
+    assert res.exit_code != 0 and "--dropped names the same file as -o" in res.output
+    assert not out.exists()
+
+
 # --------------------------------------------------------------------------- scraped text on a terminal
 
 #: An escape sequence that would clear the screen, recolour text and retitle the window.
