@@ -90,7 +90,12 @@ REASONS: dict[str, tuple[bool, str]] = {
     "empty-page": (False, "a page in which the segmenter found no article"),
     "segment-error": (False, "the segmenter rejected a page"),
     "empty-dir": (False, "a directory with no input files"),
+    "ignored-files": (False, "files of an input directory with an extension dedup does not read (named, not read)"),
 }
+
+#: Issues that ``strict`` mode reports but does not stop at: they concern no
+#: input record (a README next to the data).
+NOT_STRICT = frozenset({"ignored-files"})
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _SNIFF_BYTES = 8192
@@ -337,19 +342,26 @@ def _check_path(path: str) -> None:
                          f"unknown input type; accepted extensions: {accepted} (or a directory, or - for stdin)")
 
 
-def _walk(root: str) -> list[tuple[str, tuple[str, ...]]]:
+def _walk(root: str, ignored: list[str] | None = None) -> list[tuple[str, tuple[str, ...]]]:
     """Input files under ``root``, recursively, sorted by relative path; hidden names skipped.
 
-    Returns ``(path, relative parent parts)`` pairs.
+    Returns ``(path, relative parent parts)`` pairs. Files with an extension
+    that is not an input format are appended to ``ignored`` (relative paths, sorted).
     """
     found = []
+    unknown = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if name.startswith(".") or format_of(name) is None:
+            if name.startswith("."):
                 continue
             full = os.path.join(dirpath, name)
+            if format_of(name) is None:
+                unknown.append(os.path.relpath(full, root))
+                continue
             found.append((Path(os.path.relpath(full, root)).parts, full))
+    if ignored is not None:
+        ignored.extend(sorted(unknown, key=lambda p: Path(p).parts))
     found.sort()
     return [(full, parts[:-1]) for parts, full in found]
 
@@ -836,7 +848,7 @@ def _counted(items: Iterable[Record | Issue], state: ReadState, strict: bool) ->
                 state.ids[item.id] = item.origin or item.id
         elif item.skipped:
             state.read += 1
-        if strict and isinstance(item, Issue):
+        if strict and isinstance(item, Issue) and item.reason not in NOT_STRICT:
             raise item.to_error()
         yield item
 
@@ -898,13 +910,25 @@ def iter_records(path: str | os.PathLike, *, strict: bool = False, progress: boo
 
 
 def _read_dir(root: str, state: ReadState, progress: bool) -> Iterator[Record | Issue]:
-    files = _walk(root)
+    ignored: list[str] = []
+    files = _walk(root, ignored)
+    accepted = ", ".join(sorted(ACCEPTED_EXTENSIONS))
     if not files:
-        yield _issue(root, None, "empty-dir",
-                     f"no input files in this directory (looked for {', '.join(sorted(ACCEPTED_EXTENSIONS))})")
+        yield _issue(root, None, "empty-dir", f"no input files in this directory (looked for {accepted})"
+                     + (f"; not read: {_some(ignored)}" if ignored else ""))
         return
+    if ignored:
+        yield _issue(root, None, "ignored-files",
+                     f"{_count(len(ignored), 'file')} not read, not an input format: {_some(ignored)} "
+                     f"(inputs are {accepted})")
     for full, parent in track(files, desc=os.path.basename(os.path.normpath(root)), enabled=progress, unit="file"):
         yield from _read_file(full, parent, state, progress)
+
+
+def _some(names: Sequence[str], shown: int = 5) -> str:
+    """The first ``shown`` names, and how many more."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def read_inputs(paths: Sequence[str | os.PathLike], *, strict: bool = False, progress: bool = False,

@@ -503,7 +503,10 @@ def test_directory_walk_is_recursive_and_sorted(tmp_path, pages):
     result = read_inputs([str(root)])
     # sorted by path components: a/b/page.txt, a/z.jsonl.gz, a.csv, b.jsonl
     assert [r.id for r in result.records] == ["page#0", "a/z", "a.csv", "b"]
-    assert result.issues == [] and result.files == 4 and result.pages == 1
+    assert result.files == 4 and result.pages == 1
+    (issue,) = result.issues  # the README is named as not read; hidden names are not
+    assert issue.reason == "ignored-files" and issue.path == str(root) and not issue.skipped
+    assert "README.md" in issue.message and "hidden" not in issue.message and ".git" not in issue.message
     # inputs in the order given, whatever their kind
     result2 = read_inputs([str(root / "b.jsonl"), str(root)])
     assert [r.id for r in result2.records] == ["b", "page#0", "a/z", "a.csv"]
@@ -514,6 +517,22 @@ def test_empty_directory(tmp_path):
     write(tmp_path / "d" / "notes.md", "x")
     result = read_inputs([str(tmp_path / "d")])
     assert [i.reason for i in result.issues] == ["empty-dir"]
+    assert "not read: notes.md" in result.issues[0].message
+
+
+def test_files_a_directory_does_not_read_are_named_and_strict_goes_on(tmp_path):
+    root = tmp_path / "scrape"
+    write(root / "a.jsonl", jline(rec(1)) + "\n")
+    for name in ("p1.html", "p2.html", "sub/x.json.bz2", "sub/y.xml", "z.parquet", "zz.html"):
+        write(root / name, "data")
+    for strict in (False, True):
+        result = read_inputs([root], strict=strict)  # nothing here is a bad record: strict reads on
+        assert [r.id for r in result.records] == ["r1"]
+        (issue,) = result.issues
+        assert issue.reason == "ignored-files" and issue.line is None
+        assert issue.message.startswith("6 files not read, not an input format: p1.html, p2.html, ")
+        assert os.path.join("sub", "x.json.bz2") in issue.message and "and 1 more" in issue.message
+    assert result.warnings() == {"ignored-files": 1} and result.skipped() == {}
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read anything")
