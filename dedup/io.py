@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import os
 import re
@@ -646,13 +647,38 @@ def _read_jsonl(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record 
         yield _issue(path, None, "empty-file", "empty file: no records in it")
 
 
+#: Delimiters a CSV header may use (spreadsheets in many locales write ``;``).
+_CSV_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}
+
+
+def _csv_delimiter(header_line: str) -> str:
+    r"""The delimiter that splits a header line into cells naming ``id`` and ``text``; ``,`` when none does.
+
+    Example:
+        >>> _csv_delimiter("id;title;text\r\n"), _csv_delimiter('"id"\t"text"'), _csv_delimiter("name,body")
+        (';', '\t', ',')
+    """
+    for delimiter in _CSV_DELIMITERS:
+        cells = {cell.strip().strip('"').strip().lower() for cell in header_line.split(delimiter)}
+        if {"id", "text"} <= cells:
+            return delimiter
+    return ","
+
+
 def _read_csv(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record | Issue]:
     """Records of a CSV stream with a header row; a record's line is the line it starts on."""
     decode = _Decoder(path)
     text_lines = (decode(data, n) for n, data in enumerate(_lines(stream, path, progress), 1))
     if csv.field_size_limit() < _CSV_FIELD_LIMIT:  # article bodies exceed the 128 KB default
         csv.field_size_limit(_CSV_FIELD_LIMIT)
-    reader = csv.reader(text_lines, strict=True)
+    head: list[str] = []
+    for line in text_lines:  # up to the header line, to find its delimiter
+        head.append(line)
+        if line.strip():
+            break
+    delimiter = _csv_delimiter(head[-1] if head else "")
+    reader = csv.reader(itertools.chain(head, text_lines), delimiter=delimiter, strict=True)
     header: list[str] | None = None
     columns: dict[str, int] = {}
     rows = 0
@@ -699,7 +725,7 @@ def _read_csv(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record | 
             span = f" (lines {start}-{reader.line_num})" if reader.line_num > start else ""
             yield _issue(path, start, "bad-row",
                          f"row has {len(row)} cells{span}, the header has {len(header)}; row skipped. "
-                         "Quote cells that contain commas, quotes or line breaks")
+                         f"Quote cells that contain {_DELIMITER_NAMES[delimiter]}, quotes or line breaks")
             continue
         raw = dict(zip(header, row))
         fields = {name: row[columns[name]] for name in ("id", "title", "text", "source", "url", "published")

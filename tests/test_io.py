@@ -364,6 +364,20 @@ def test_csv_crlf_and_case_insensitive_header(tmp_path):
     assert result.records[1].origin == f"{path}:4"
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_csv_header_sets_the_delimiter(tmp_path, delimiter):
+    """Spreadsheets in many locales write ';'; the header's own delimiter is used."""
+    d = delimiter
+    content = (f"\n\nID{d}title{d}text\nc1{d}t{d}\"a{d} b, c\"\nc2{d}t{d}x{d}extra\nc3{d}t{d},\n")
+    path = write(tmp_path / "a.csv", content)
+    result = read_inputs([path])
+    assert [(r.id, r.text) for r in result.records] == [("c1", f"a{d} b, c"), ("c3", ",")]
+    (issue,) = result.issues  # line numbers count the blank lines before the header
+    assert (issue.reason, issue.line) == ("bad-row", 5)
+    assert {"\t": "tabs", ";": "semicolons", "|": "'|'"}[d] in issue.message
+    invariant(result)
+
+
 @pytest.mark.parametrize("content, reason, line", [
     ("id,text\nc1,a\nc2,a,extra\nc3,b\n", "bad-row", 3),
     ("id,title,text\nc1,t,a\nc2,t\nc3,t,b\n", "bad-row", 3),
