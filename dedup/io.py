@@ -91,6 +91,7 @@ REASONS: dict[str, tuple[bool, str]] = {
     "empty-page": (False, "a page in which the segmenter found no article"),
     "segment-error": (False, "the segmenter rejected a page"),
     "empty-dir": (False, "a directory with no input files"),
+    "unclosed-array": (False, "a JSON array file that ends before its closing ']' (it may be cut short)"),
     "ignored-files": (False, "files of an input directory with an extension dedup does not read (named, not read)"),
 }
 
@@ -647,6 +648,85 @@ def _read_jsonl(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record 
         yield _issue(path, None, "empty-file", "empty file: no records in it")
 
 
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
+#: Where a JSON array's next element may start (a line opening an object or an
+#: array), for reading on after a malformed one.
+_NEXT_OBJECT = re.compile(r"\n[ \t\r]*,?[ \t\r]*(?=[{\[])")
+
+
+def _read_json_array(path: str, stream: BinaryIO) -> Iterator[Record | Issue]:
+    """Records of a file holding one JSON array of objects (a ``.json`` export, Scrapy's feed).
+
+    The file is decoded whole (arrays are exports, not streams); each record's
+    line is the line its object starts on. After a malformed object the reader
+    goes on at the next line that starts an object, as with a bad JSON Lines line.
+    """
+    try:
+        data = stream.read()
+    except _STREAM_ERRORS as exc:
+        yield _stream_issue(path, None, exc)
+        return
+    text, issue = _decode_whole(data, path)
+    if issue is not None:
+        yield issue
+    decoder = json.JSONDecoder()
+    n = len(text)
+    pos = _WHITESPACE.match(text).end() + 1  # past the '['
+    line, counted = 1, 0
+    objects = 0
+    need_comma = False
+
+    def line_of(p: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, p)
+        counted = p
+        return line
+
+    while True:
+        pos = _WHITESPACE.match(text, pos).end()
+        if pos >= n:
+            yield _issue(path, line_of(n), "unclosed-array",
+                         "the JSON array ends without its closing ']'; the file may be cut short. "
+                         "The objects before this point were read")
+            break
+        if text[pos] == "]":
+            rest = _WHITESPACE.match(text, pos + 1).end()
+            if rest < n:
+                yield _issue(path, line_of(rest), "malformed-json",
+                             "data after the JSON array's closing ']'; not read. The file must hold one array")
+            break
+        if need_comma and text[pos] == ",":  # (a missing comma between two objects is let pass)
+            pos = _WHITESPACE.match(text, pos + 1).end()
+            if pos < n and text[pos] == "]":  # a trailing comma: [{...},]
+                continue
+        start = pos
+        try:
+            obj, end = decoder.raw_decode(text, pos)
+            why = None
+        except (ValueError, RecursionError) as exc:
+            why = f"{exc.msg}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+        if why is not None:
+            found = _NEXT_OBJECT.search(text, start + 1)
+            tail = "; skipped up to the next line that starts an object" if found else "; the rest of the file was not read"
+            yield _issue(path, line_of(start), "malformed-json", f"malformed JSON in the array ({why}){tail}")
+            if found is None:
+                break
+            pos, need_comma = found.end(), False
+            continue
+        lineno = line_of(pos)
+        objects += 1
+        pos, need_comma = end, True
+        if not isinstance(obj, dict):
+            yield _issue(path, lineno, "not-an-object", f"expected a JSON object, got {type(obj).__name__}; skipped")
+            continue
+        record, issues = record_from_fields(obj, path, lineno)
+        yield from issues
+        if record is not None:
+            yield record
+    if objects == 0:
+        yield _issue(path, None, "empty-file", "empty file: the JSON array holds no records")
+
+
 #: Delimiters a CSV header may use (spreadsheets in many locales write ``;``).
 _CSV_DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}
@@ -801,19 +881,22 @@ def _read_page(path: str, stream: BinaryIO, page_id: str, parent: tuple[str, ...
 def sniff_format(head: bytes) -> str:
     """Guess the format of stdin from its first bytes: ``jsonl``, ``csv`` or ``page``.
 
-    JSON Lines when the first non-blank character is ``{``; CSV when the first
-    line is a header naming ``id`` and ``text``; a scraped page otherwise.
+    JSON Lines when the first non-blank character is ``{`` (or ``[`` opening
+    an array of objects); CSV when the first line is a header naming ``id``
+    and ``text``; a scraped page otherwise.
 
     Example:
         >>> sniff_format(b'  {"id": 1}'), sniff_format(b"id,title,text\\n1,a,b"), sniff_format("خبر".encode())
         ('jsonl', 'csv', 'page')
+        >>> sniff_format(b'[\\n {"id": 1}'), sniff_format(b"id;text\\n1;a"), sniff_format("[عاجل] خبر".encode())
+        ('jsonl', 'csv', 'page')
     """
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    if text.startswith("{"):
+    if text.startswith("{") or re.match(r"\[\s*[{\]]", text):  # JSON Lines, or a JSON array of objects
         return "jsonl"
     first = text.split("\n", 1)[0]
     try:
-        names = {name.strip().lower() for name in next(csv.reader([first]))}
+        names = {name.strip().lower() for name in next(csv.reader([first], delimiter=_csv_delimiter(first)))}
     except (csv.Error, StopIteration):
         return "page"
     return "csv" if {"id", "text"} <= names else "page"
@@ -839,7 +922,9 @@ def _read_stream(path: str, raw: BinaryIO, fmt: str | None, gz: bool, page_id: s
         return
     if fmt is None:
         fmt = sniff_format(head)
-    if fmt == "jsonl":
+    if fmt == "jsonl" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        yield from _read_json_array(path, stream)
+    elif fmt == "jsonl":
         yield from _read_jsonl(path, stream, progress)
     elif fmt == "csv":
         yield from _read_csv(path, stream, progress)

@@ -663,3 +663,64 @@ def test_pages_through_the_real_segmenter(tmp_path):
     assert all(r.page == "001_test" and r.kind in ("main", "embedded", "teaser") for r in result.records)
     assert all(r.origin and r.origin.startswith(path) for r in result.records)
     invariant(result)
+
+
+# --------------------------------------------------------------------------- JSON array files
+
+
+def scrapy_feed(items) -> str:
+    """Scrapy's JSON feed: '[', one object per line joined by ',\\n', ']'."""
+    return "[\n" + ",\n".join(items) + "\n]"
+
+
+@pytest.mark.parametrize("layout", ["compact", "indented", "scrapy", "gzip", "stdin"])
+def test_json_array_files_are_read_with_the_line_of_each_object(tmp_path, layout):
+    rows = [rec(1), rec(2, title="عنوان"), rec(3)]
+    if layout == "compact":
+        path, lines = write(tmp_path / "a.json", json.dumps(rows, ensure_ascii=False)), [1, 1, 1]
+    elif layout == "indented":
+        text = json.dumps(rows, ensure_ascii=False, indent=2)
+        starts = [i + 1 for i, ln in enumerate(text.splitlines()) if ln == "  {"]
+        path, lines = write(tmp_path / "a.json", text), starts
+    else:
+        text = scrapy_feed(jline(r) for r in rows)
+        lines = [2, 3, 4]
+        if layout == "gzip":
+            path = write(tmp_path / "a.json.gz", gzip.compress(text.encode("utf-8")))
+        else:
+            path = write(tmp_path / "a.json", text)
+    if layout == "stdin":
+        result = read_inputs(["-"], stdin=io.BytesIO(Path(path).read_bytes()))
+    else:
+        result = read_inputs([path])
+    assert [r.id for r in result.records] == ["r1", "r2", "r3"] and result.issues == []
+    assert [r.raw for r in result.records] == rows  # written back as read
+    assert [int(r.origin.rsplit(":", 1)[1]) for r in result.records] == lines
+    invariant(result)
+
+
+def test_json_array_bad_objects_are_reported_and_the_rest_is_read(tmp_path):
+    items = [jline(rec(1)), '{"id": "r2", "text": "x" oops}', "[1, 2]", jline({"text": "no id"}), jline(rec(5))]
+    path = write(tmp_path / "a.json", scrapy_feed(items))
+    result = read_inputs([path])
+    assert [r.id for r in result.records] == ["r1", "r5"]
+    assert [(i.reason, i.line) for i in result.issues] == [("malformed-json", 3), ("not-an-object", 4),
+                                                           ("missing-id", 5)]
+    assert "next line that starts an object" in result.issues[0].message
+    invariant(result)
+
+
+@pytest.mark.parametrize("text, ids, issues", [
+    ("[]", [], [("empty-file", None)]),
+    ('[{"id": "r1", "text": "x"},]', ["r1"], []),  # a trailing comma
+    ('[\n{"id": "r1", "text": "x"},\n{"id": "r2", "text": "y"}', ["r1", "r2"], [("unclosed-array", 3)]),
+    ('[\n{"id": "r1", "text": "x"},\n{"id": "r2", "te', ["r1"], [("malformed-json", 3)]),  # cut mid-object
+    ('[\n{"id": "r1", "text": "x"}\n]\n{"id": "r2", "text": "y"}', ["r1"], [("malformed-json", 4)]),
+    ('[\n{"id": "r1", "text": "x"}\n{"id": "r2", "text": "y"}\n]', ["r1", "r2"], []),  # a missing comma
+])
+def test_json_array_edges(tmp_path, text, ids, issues):
+    path = write(tmp_path / "a.json", text)
+    result = read_inputs([path])
+    assert [r.id for r in result.records] == ids
+    assert [(i.reason, i.line) for i in result.issues] == issues
+    invariant(result)
