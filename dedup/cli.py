@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .engine import DedupConfig, Deduplicator
-from .io import InputError, check_outputs, read_inputs
+from .io import InputError, check_outputs, parse_field_map, read_inputs
 from .lsh import LSHConfig
 from .minhash import MinHashConfig
 from .progress import progress_enabled
@@ -33,8 +33,15 @@ def input_options(fn):
     @click.option("--strict", is_flag=True, help="Stop with a non-zero exit at the first bad input "
                   "(malformed line, missing id, bad encoding, bad date…) instead of reporting and skipping it.")
     @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary on stderr.")
+    @click.option("--field", "fields", multiple=True, metavar="FIELD=KEY",
+                  help="The JSON key or CSV column that holds a record field, when the input names it "
+                       "otherwise (repeat for several): --field text=content --field published=pubDate.")
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        try:
+            kwargs["fields"] = parse_field_map(kwargs["fields"])
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--field") from exc
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
@@ -43,10 +50,10 @@ def input_options(fn):
     return wrapper
 
 
-def _read(inputs, strict: bool, quiet: bool):
+def _read(inputs, strict: bool, quiet: bool, fields: dict[str, str]):
     if not inputs:
         raise click.UsageError("give at least one INPUT (a file, a directory of pages, or - for stdin)")
-    result = read_inputs(list(inputs), strict=strict, progress=progress_enabled(quiet))
+    result = read_inputs(list(inputs), strict=strict, progress=progress_enabled(quiet), fields=fields)
     if not quiet:
         for issue in result.issues[:MAX_SHOWN_ISSUES]:
             click.echo(f"warning: {terminal_line(issue)}", err=True)  # it may quote a CSV header
@@ -81,7 +88,7 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
               help="text: a readable listing; jsonl: one JSON object per record.")
 @input_options
-def segment(pages, fmt, strict, quiet):
+def segment(pages, fmt, strict, quiet, fields):
     """Split scraped pages into their articles and print the records.
 
     Each page yields a `main` record, `embedded` records (a whole article under
@@ -92,7 +99,7 @@ def segment(pages, fmt, strict, quiet):
 
         dedup segment ../shared/seeds/ --format jsonl
     """
-    result = _read(pages, strict, quiet)
+    result = _read(pages, strict, quiet, fields)
     out = sys.stdout
     for rec in result.records:
         if fmt == "jsonl":
@@ -184,7 +191,7 @@ def _fit(result, config, quiet):
               help="Write the report to this file instead of stdout.")
 @input_options
 @engine_options
-def report(inputs, fmt, output, strict, quiet, config):
+def report(inputs, fmt, output, strict, quiet, fields, config):
     """Find duplicate clusters in INPUTS and report them.
 
     INPUTS are JSON Lines / CSV record files, scraped pages (.txt) or
@@ -197,7 +204,7 @@ def report(inputs, fmt, output, strict, quiet, config):
         dedup report ../shared/data/saudinewsnet.jsonl.gz --prefer-source was --format json -o report.json
     """
     check_outputs(inputs, {"-o": output})
-    result = _read(inputs, strict, quiet)
+    result = _read(inputs, strict, quiet, fields)
     dd = _fit(result, config, quiet)
     rep = build_report(result, dd, related_sections(dd, result))
     text = dumps(rep) if fmt == "json" else report_text(rep) + "\n"
@@ -219,7 +226,7 @@ def report(inputs, fmt, output, strict, quiet, config):
                    "[default: OUTPUT with .dropped.jsonl].")
 @input_options
 @engine_options
-def canonical(inputs, output, dropped, strict, quiet, config):
+def canonical(inputs, output, dropped, strict, quiet, fields, config):
     """Write the corpus with only canonical articles, and where the others went.
 
     Every input record ends up in exactly one of the two files: kept records
@@ -234,7 +241,7 @@ def canonical(inputs, output, dropped, strict, quiet, config):
         base = output[:-6] if output.endswith(".jsonl") else output
         dropped = base + ".dropped.jsonl"
     check_outputs(inputs, {"-o": output, "--dropped": dropped})
-    result = _read(inputs, strict, quiet)
+    result = _read(inputs, strict, quiet, fields)
     dd = _fit(result, config, quiet)
     with open(output, "w", encoding="utf-8") as kept_fh, open(dropped, "w", encoding="utf-8") as drop_fh:
         n_kept, n_dropped = write_canonical(dd, kept_fh, drop_fh)
@@ -251,7 +258,7 @@ def canonical(inputs, output, dropped, strict, quiet, config):
               help="text: a readable list; json: a list of {id, relation, score, source, title}.")
 @input_options
 @engine_options
-def related(article_id, inputs, limit, fmt, strict, quiet, config):
+def related(article_id, inputs, limit, fmt, strict, quiet, fields, config):
     """Show the articles related to ARTICLE_ID, best first, with scores.
 
     Lists its copies (exact, dup, contained, with similarity), related
@@ -261,7 +268,7 @@ def related(article_id, inputs, limit, fmt, strict, quiet, config):
 
         dedup related snn-2015-07-21-0000 -i ../shared/data/saudinewsnet.jsonl.gz
     """
-    result = _read(inputs, strict, quiet)
+    result = _read(inputs, strict, quiet, fields)
     dd = _fit(result, config, quiet)
     index = {r.id: i for i, r in enumerate(dd.records_)}
     if article_id not in index:

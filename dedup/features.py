@@ -45,9 +45,7 @@ def body_text(rec: Record) -> str:
         >>> body_text(Record(id="t", text="", title="عنوان", kind="teaser"))
         ''
     """
-    if rec.kind == "teaser":
-        return ""
-    if rec.raw and not str(rec.raw.get("text") or "").strip():
+    if rec.kind == "teaser" or rec.title_as_text:
         return ""
     return rec.text
 

@@ -57,6 +57,8 @@ __all__ = [
     "iter_records",
     "read_inputs",
     "record_from_fields",
+    "parse_field_map",
+    "CORE_FIELDS",
     "sniff_format",
 ]
 
@@ -194,6 +196,8 @@ class ReadState:
         read: Input units met: records of record files and segments of pages,
             used or skipped.
         stdin_used: ``-`` was read already (stdin can be read once).
+        keys: Core field -> the key (JSON) or column (CSV) that holds it, where
+            the input names it otherwise (see :func:`parse_field_map`).
 
     Example:
         >>> ReadState().read
@@ -206,6 +210,7 @@ class ReadState:
     pages: int = 0
     read: int = 0
     stdin_used: bool = False
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -531,6 +536,52 @@ def _as_text(value: Any) -> str | None | bool:
     return False
 
 
+#: The core fields of a record, in the order the reader looks for them.
+CORE_FIELDS = ("id", "title", "text", "source", "url", "published")
+
+
+def parse_field_map(items: Sequence[str]) -> dict[str, str]:
+    """``["text=content", "title=headline"]`` -> ``{"text": "content", "title": "headline"}``.
+
+    For inputs that name the core fields otherwise: each item maps a core
+    field (:data:`CORE_FIELDS`) to the JSON key or CSV column that holds it.
+
+    Raises:
+        ValueError: A malformed item, an unknown core field, or a field given twice.
+
+    Example:
+        >>> parse_field_map(["text=content", " published = pubDate "])
+        {'text': 'content', 'published': 'pubDate'}
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, key = item.partition("=")
+        name, key = name.strip().lower(), key.strip()
+        if not sep or not key:
+            raise ValueError(f"--field {item!r}: expected FIELD=KEY, e.g. text=content")
+        if name not in CORE_FIELDS:
+            raise ValueError(f"--field {item!r}: {name!r} is not a record field; the fields are {', '.join(CORE_FIELDS)}")
+        if name in out:
+            raise ValueError(f"--field {name} is given twice ({out[name]!r} and {key!r})")
+        out[name] = key
+    return out
+
+
+def _pick(obj: Mapping[str, Any], keys: Mapping[str, str]) -> Mapping[str, Any]:
+    """The core fields of ``obj`` under their renamed keys (``obj`` itself when nothing is renamed)."""
+    if not keys:
+        return obj
+    return {name: obj[keys.get(name, name)] for name in CORE_FIELDS if keys.get(name, name) in obj}
+
+
+def _keys_hint(raw: Mapping[str, Any] | None, name: str) -> str:
+    """For a record without field ``name``: the keys it has, and how to map one."""
+    if not raw:
+        return ""
+    shown = ", ".join(sorted(map(str, raw))[:8]) + (" …" if len(raw) > 8 else "")
+    return f" (its keys: {shown}; if one of them holds the {name}, say so with --field {name}=KEY)"
+
+
 def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
                        raw: Mapping[str, Any] | None = None) -> tuple[Record | None, list[Issue]]:
     """Build one article :class:`Record` from its fields, with the issues it raises.
@@ -564,7 +615,8 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
             why = f"id must be a string or a number, got {json.dumps(fields.get('id'), ensure_ascii=False)[:40]}"
         else:
             why = "empty id"
-        return None, [_issue(path, line, "missing-id", f"{why}; record skipped. Give every record a unique id")]
+        hint = _keys_hint(raw if raw is not None else fields, "id") if "id" not in fields else ""
+        return None, [_issue(path, line, "missing-id", f"{why}{hint}; record skipped. Give every record a unique id")]
 
     values: dict[str, str | None] = {}
     for name in _STRING_FIELDS:
@@ -579,13 +631,15 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
     issues: list[Issue] = []
     title = values["title"] if values["title"] and values["title"].strip() else None
     text = values["text"] or ""
+    title_as_text = False
     if not text.strip():
         if title is None:
+            hint = _keys_hint(raw if raw is not None else fields, "text") if "text" not in fields else ""
             return None, [_issue(path, line, "empty-record",
-                                 f"record {rid!r} has neither text nor title; record skipped")]
+                                 f"record {rid!r} has neither text nor title{hint}; record skipped")]
         issues.append(_issue(path, line, "empty-text",
                              f"record {rid!r} has an empty text; using its title as the text"))
-        text = title
+        text, title_as_text = title, True
 
     published_raw = fields.get("published")
     if published_raw is not None and not isinstance(published_raw, str):
@@ -602,7 +656,7 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
         source=source if source and source.strip() else None,
         url=url if url and url.strip() else None,
         published=published, published_raw=published_raw,
-        origin=f"{path}:{line}", raw=fields if raw is None else raw,
+        origin=f"{path}:{line}", raw=fields if raw is None else raw, title_as_text=title_as_text,
     )
     return record, issues
 
@@ -610,7 +664,7 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
 # --------------------------------------------------------------------------- readers, one per format
 
 
-def _read_jsonl(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record | Issue]:
+def _read_jsonl(path: str, stream: BinaryIO, progress: bool, keys: Mapping[str, str]) -> Iterator[Record | Issue]:
     """Records of a JSON Lines stream; blank lines are ignored."""
     decode = _Decoder(path)
     lineno = 0
@@ -637,7 +691,7 @@ def _read_jsonl(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record 
                 yield _issue(path, lineno, "not-an-object",
                              f"expected a JSON object, got {type(obj).__name__}; line skipped")
                 continue
-            record, issues = record_from_fields(obj, path, lineno)
+            record, issues = record_from_fields(_pick(obj, keys), path, lineno, raw=obj)
             yield from issues
             if record is not None:
                 yield record
@@ -654,7 +708,7 @@ _WHITESPACE = re.compile(r"[ \t\r\n]*")
 _NEXT_OBJECT = re.compile(r"\n[ \t\r]*,?[ \t\r]*(?=[{\[])")
 
 
-def _read_json_array(path: str, stream: BinaryIO) -> Iterator[Record | Issue]:
+def _read_json_array(path: str, stream: BinaryIO, keys: Mapping[str, str]) -> Iterator[Record | Issue]:
     """Records of a file holding one JSON array of objects (a ``.json`` export, Scrapy's feed).
 
     The file is decoded whole (arrays are exports, not streams); each record's
@@ -719,7 +773,7 @@ def _read_json_array(path: str, stream: BinaryIO) -> Iterator[Record | Issue]:
         if not isinstance(obj, dict):
             yield _issue(path, lineno, "not-an-object", f"expected a JSON object, got {type(obj).__name__}; skipped")
             continue
-        record, issues = record_from_fields(obj, path, lineno)
+        record, issues = record_from_fields(_pick(obj, keys), path, lineno, raw=obj)
         yield from issues
         if record is not None:
             yield record
@@ -732,8 +786,8 @@ _CSV_DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}
 
 
-def _csv_delimiter(header_line: str) -> str:
-    r"""The delimiter that splits a header line into cells naming ``id`` and ``text``; ``,`` when none does.
+def _csv_delimiter(header_line: str, names: tuple[str, str] = ("id", "text")) -> str:
+    r"""The delimiter that splits a header line into cells naming ``names`` (id and text); ``,`` when none does.
 
     Example:
         >>> _csv_delimiter("id;title;text\r\n"), _csv_delimiter('"id"\t"text"'), _csv_delimiter("name,body")
@@ -741,12 +795,12 @@ def _csv_delimiter(header_line: str) -> str:
     """
     for delimiter in _CSV_DELIMITERS:
         cells = {cell.strip().strip('"').strip().lower() for cell in header_line.split(delimiter)}
-        if {"id", "text"} <= cells:
+        if set(names) <= cells:
             return delimiter
     return ","
 
 
-def _read_csv(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record | Issue]:
+def _read_csv(path: str, stream: BinaryIO, progress: bool, keys: Mapping[str, str]) -> Iterator[Record | Issue]:
     """Records of a CSV stream with a header row; a record's line is the line it starts on."""
     decode = _Decoder(path)
     text_lines = (decode(data, n) for n, data in enumerate(_lines(stream, path, progress), 1))
@@ -757,7 +811,8 @@ def _read_csv(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record | 
         head.append(line)
         if line.strip():
             break
-    delimiter = _csv_delimiter(head[-1] if head else "")
+    col_of = {name: keys.get(name, name).strip().lower() for name in CORE_FIELDS}  # field -> its column
+    delimiter = _csv_delimiter(head[-1] if head else "", (col_of["id"], col_of["text"]))
     reader = csv.reader(itertools.chain(head, text_lines), delimiter=delimiter, strict=True)
     header: list[str] | None = None
     columns: dict[str, int] = {}
@@ -791,13 +846,14 @@ def _read_csv(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record | 
         if header is None:
             header = row
             columns = {name.strip().lower(): i for i, name in enumerate(row)}
-            missing = [name for name in ("id", "text") if name not in columns]
+            missing = [col_of[name] for name in ("id", "text") if col_of[name] not in columns]
             if missing or len(columns) != len(row):
                 why = (f"the header does not name {' and '.join(missing)}" if missing
                        else "the header repeats a column name")
                 yield _issue(path, start, "bad-header",
                              f"{why} (columns: {', '.join(row)}); file skipped. The first row must name "
-                             "the columns: id, title, text, source, url, published")
+                             "the columns: id, title, text, source, url, published, or say which column "
+                             "holds a field with --field, e.g. --field text=body")
                 return
             continue
         rows += 1
@@ -808,8 +864,7 @@ def _read_csv(path: str, stream: BinaryIO, progress: bool) -> Iterator[Record | 
                          f"Quote cells that contain {_DELIMITER_NAMES[delimiter]}, quotes or line breaks")
             continue
         raw = dict(zip(header, row))
-        fields = {name: row[columns[name]] for name in ("id", "title", "text", "source", "url", "published")
-                  if name in columns}
+        fields = {name: row[columns[col_of[name]]] for name in CORE_FIELDS if col_of[name] in columns}
         record, issues = record_from_fields(fields, path, start, raw=raw)
         yield from issues
         if record is not None:
@@ -878,7 +933,7 @@ def _read_page(path: str, stream: BinaryIO, page_id: str, parent: tuple[str, ...
 # --------------------------------------------------------------------------- sniffing stdin
 
 
-def sniff_format(head: bytes) -> str:
+def sniff_format(head: bytes, keys: Mapping[str, str] | None = None) -> str:
     """Guess the format of stdin from its first bytes: ``jsonl``, ``csv`` or ``page``.
 
     JSON Lines when the first non-blank character is ``{`` (or ``[`` opening
@@ -895,11 +950,12 @@ def sniff_format(head: bytes) -> str:
     if text.startswith("{") or re.match(r"\[\s*[{\]]", text):  # JSON Lines, or a JSON array of objects
         return "jsonl"
     first = text.split("\n", 1)[0]
+    need = tuple((keys or {}).get(name, name).strip().lower() for name in ("id", "text"))
     try:
-        names = {name.strip().lower() for name in next(csv.reader([first], delimiter=_csv_delimiter(first)))}
+        names = {name.strip().lower() for name in next(csv.reader([first], delimiter=_csv_delimiter(first, need)))}
     except (csv.Error, StopIteration):
         return "page"
-    return "csv" if {"id", "text"} <= names else "page"
+    return "csv" if set(need) <= names else "page"
 
 
 # --------------------------------------------------------------------------- public
@@ -921,13 +977,13 @@ def _read_stream(path: str, raw: BinaryIO, fmt: str | None, gz: bool, page_id: s
         yield _issue(path, None, "binary-file", f"not a text file: {why}; file skipped")
         return
     if fmt is None:
-        fmt = sniff_format(head)
+        fmt = sniff_format(head, state.keys)
     if fmt == "jsonl" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-        yield from _read_json_array(path, stream)
+        yield from _read_json_array(path, stream, state.keys)
     elif fmt == "jsonl":
-        yield from _read_jsonl(path, stream, progress)
+        yield from _read_jsonl(path, stream, progress, state.keys)
     elif fmt == "csv":
-        yield from _read_csv(path, stream, progress)
+        yield from _read_csv(path, stream, progress, state.keys)
     else:
         yield from _read_page(path, stream, page_id, parent, state)
 
@@ -1043,7 +1099,7 @@ def _some(names: Sequence[str], shown: int = 5) -> str:
 
 
 def read_inputs(paths: Sequence[str | os.PathLike], *, strict: bool = False, progress: bool = False,
-                stdin: BinaryIO | None = None) -> ReadResult:
+                stdin: BinaryIO | None = None, fields: Mapping[str, str] | None = None) -> ReadResult:
     """Read every input into one :class:`ReadResult`.
 
     Every path is checked before anything is read, so a typo fails fast. Inputs
@@ -1056,6 +1112,8 @@ def read_inputs(paths: Sequence[str | os.PathLike], *, strict: bool = False, pro
         strict: Raise :class:`InputError` at the first issue (skipped record or warning).
         progress: Show progress bars on stderr.
         stdin: Binary stream read for ``-`` (default ``sys.stdin.buffer``).
+        fields: Core field -> the JSON key or CSV column that holds it, for
+            inputs that name fields otherwise (e.g. ``{"text": "content"}``).
 
     Returns:
         The records used and every issue met, with counts.
@@ -1075,7 +1133,7 @@ def read_inputs(paths: Sequence[str | os.PathLike], *, strict: bool = False, pro
         _check_path(path)
     if sum(1 for p in paths if p == "-") > 1:
         raise InputError("<stdin>", None, "stdin-twice", "'-' (stdin) given more than once; give it once")
-    state = ReadState()
+    state = ReadState(keys=parse_field_map([f"{k}={v}" for k, v in (fields or {}).items()]))
     result = ReadResult()
     for path in paths:
         for item in iter_records(path, strict=strict, progress=progress, stdin=stdin, state=state):

@@ -37,6 +37,8 @@ class Record:
         page: For page segments, the id of the page they came from.
         tags: Tags the page states (``كلمات دلالية`` / ``الوسوم``).
         origin: ``file:line`` the record was read from, for error messages.
+        title_as_text: The input's body was empty and the reader put the title
+            in ``text``: the record is a headline, with no body to compare.
         raw: The input record exactly as read (every field, in input order),
             written back untouched by exports. Empty for page segments.
 
@@ -57,6 +59,7 @@ class Record:
     page: str | None = None
     tags: tuple[str, ...] = ()
     origin: str | None = None
+    title_as_text: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -181,9 +181,10 @@ def add_diacritics_only(text: str) -> str:
 
 
 def record(id: str, text: str, *, title: str | None = None, source: str | None = "src",
-           published: datetime | None = T0, kind: str = "article", raw: dict | None = None) -> Record:
+           published: datetime | None = T0, kind: str = "article", raw: dict | None = None,
+           title_as_text: bool = False) -> Record:
     return Record(id=id, text=text, title=title, source=source, published=published, kind=kind,
-                  raw=raw if raw is not None else {})
+                  raw=raw if raw is not None else {}, title_as_text=title_as_text)
 
 
 def body(sentences: Sequence[str]) -> str:
@@ -270,7 +271,7 @@ def build_planted(seed: int = 0) -> Planted:
         p.add(record(f"teaser{k}", "", title=HEADLINES[6], kind="teaser", source=f"site{k}"))
         p.add(record(f"oneline{k}", "عاجل: انقطاع الكهرباء عن أحياء في جدة", title=None, source=f"site{k}"))
         p.add(record(f"titleonly{k}", HEADLINES[7], title=HEADLINES[7], source=f"site{k}",
-                     raw={"id": f"titleonly{k}", "title": HEADLINES[7], "text": ""}))
+                     raw={"id": f"titleonly{k}", "title": HEADLINES[7], "text": ""}, title_as_text=True))
         p.unique |= {f"teaser{k}", f"oneline{k}", f"titleonly{k}"}
     return p
 

@@ -235,6 +235,23 @@ def test_title_only_records_from_a_file_never_cluster(runner, tmp_path):
     assert rep["clusters"] == [] and rep["unique"] == [f"t{k}" for k in range(5)]
 
 
+@pytest.mark.parametrize("header", ["id,title,text,source", "ID,Title,Text,Source", "key;headline;Body;site"])
+def test_csv_bodies_cluster_whatever_the_header_calls_them(runner, corpus, tmp_path, header):
+    """A capitalised or mapped text column is a body like any other (it used to count as no body)."""
+    _, rows, p = corpus
+    names = header.replace(";", ",").split(",")
+    sep = ";" if ";" in header else ","
+    lines = [header] + [sep.join('"' + str(r[k] or "").replace('"', '""') + '"' for k in ("id", "title", "text", "source"))
+                        for r in rows]
+    path = tmp_path / "corpus.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    flags = [] if names[0].lower() == "id" else ["--field", f"id={names[0]}", "--field", f"title={names[1]}",
+                                                  "--field", f"text={names[2]}", "--field", f"source={names[3]}"]
+    rep = json.loads(run(runner, "report", path, "--format", "json", "-q", *flags).stdout)
+    assert clusters_of(rep) == sorted(sorted(c) for c in p.clusters)
+    assert rep["summary"]["no_body"] == sum(1 for r in rows if not r["text"])  # only the empty bodies
+
+
 # --------------------------------------------------------------------------- segment
 
 PAGE = """الأفق| أخبار
@@ -283,6 +300,34 @@ def test_segment_from_stdin(runner):
     assert res.exit_code == 0, res.output
     rows = [json.loads(x) for x in res.stdout.splitlines()]
     assert rows[0]["kind"] == "main" and SENTENCES[8] in rows[0]["text"]
+
+
+# --------------------------------------------------------------------------- --field
+
+
+def test_field_maps_other_names_in_every_command(runner, corpus, tmp_path):
+    path, rows, p = corpus
+    other = [{("article_id" if k == "id" else "content" if k == "text" else k): v for k, v in r.items()} for r in rows]
+    src = write_jsonl(tmp_path / "other.jsonl", other)
+    flags = ["--field", "id=article_id", "--field", "text=content"]
+    res = run(runner, "report", src, "--format", "json", "-q", *flags)
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.stdout)
+    assert clusters_of(rep) == sorted(sorted(c) for c in p.clusters) and rep["skipped"] == []
+    kept, dropped = tmp_path / "k.jsonl", tmp_path / "d.jsonl"
+    assert run(runner, "canonical", src, "-o", kept, "--dropped", dropped, "-q", *flags).exit_code == 0
+    out = [json.loads(x) for f in (kept, dropped) for x in f.read_text(encoding="utf-8").splitlines()]
+    assert sorted(o["article_id"] for o in out) == sorted(o["article_id"] for o in other)
+    assert all("content" in o and "text" not in o for o in out)  # records keep their own names
+    some = rep["clusters"][0]["canonical"]
+    assert run(runner, "related", some, "-i", src, "-q", *flags).exit_code == 0
+
+
+@pytest.mark.parametrize("value, why", [("text", "expected FIELD=KEY"), ("body=content", "not a record field")])
+def test_bad_field_is_a_usage_error(runner, corpus, value, why):
+    path, _, _ = corpus
+    res = runner.invoke(main, ["report", str(path), "--field", value])
+    assert res.exit_code == 2 and "--field" in res.output and why in res.output
 
 
 # --------------------------------------------------------------------------- outputs never overwrite inputs

@@ -216,9 +216,9 @@ def test_short_texts_never_cluster():
             record(f"blank{k}", " \n ", title="خبر", source=src, published=t),
             # the reader put the title in text because the body was empty
             record(f"fallback{k}", LONG_TITLE, title=LONG_TITLE, source=src, published=t,
-                   raw={"id": f"fallback{k}", "title": LONG_TITLE, "text": ""}),
+                   raw={"id": f"fallback{k}", "title": LONG_TITLE, "text": ""}, title_as_text=True),
             record(f"fallback-ws{k}", LONG_TITLE, title=LONG_TITLE, source=src, published=t,
-                   raw={"id": f"fallback-ws{k}", "title": LONG_TITLE, "text": "  "}),
+                   raw={"id": f"fallback-ws{k}", "title": LONG_TITLE, "text": "  "}, title_as_text=True),
         ]
     d = Deduplicator().fit(recs)
     assert clusters_by_id(d) == [{"story", "story-copy"}]

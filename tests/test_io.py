@@ -724,3 +724,57 @@ def test_json_array_edges(tmp_path, text, ids, issues):
     assert [r.id for r in result.records] == ids
     assert [(i.reason, i.line) for i in result.issues] == issues
     invariant(result)
+
+
+# --------------------------------------------------------------------------- inputs that name the fields otherwise
+
+OTHER_NAMES = {"id": "article_id", "title": "headline", "text": "content", "published": "pubDate", "source": "site"}
+
+
+def renamed(row: dict) -> dict:
+    return {OTHER_NAMES.get(k, k): v for k, v in row.items()}
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "array", "csv", "csv-stdin"])
+def test_field_map_reads_inputs_that_name_fields_otherwise(tmp_path, kind):
+    rows = [renamed(rec(1, published="2015-07-21 02:51:32", source="spa")), renamed(rec(2, title="عنوان"))]
+    if kind == "jsonl":
+        path = write(tmp_path / "a.jsonl", "".join(jline(r) + "\n" for r in rows))
+    elif kind == "array":
+        path = write(tmp_path / "a.json", json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        cols = ["article_id", "headline", "content", "pubDate", "site"]
+        lines = [";".join(cols)] + [";".join(str(r.get(c) or "") for c in cols) for r in rows]
+        path = write(tmp_path / "a.csv", "\n".join(lines) + "\n")
+    if kind != "csv-stdin":  # (stdin without the map is taken for a scraped page)
+        plain = read_inputs([path])
+        assert plain.records == [] and plain.issues  # without the map nothing is usable
+        assert "--field" in plain.issues[0].message
+    stdin = io.BytesIO(Path(path).read_bytes()) if kind == "csv-stdin" else None
+    result = read_inputs(["-" if stdin else path], stdin=stdin, fields=OTHER_NAMES)
+    assert [(r.id, r.title, r.source) for r in result.records] == [("r1", GOOD["title"], "spa"),
+                                                                   ("r2", "عنوان", GOOD["source"])]
+    assert result.records[0].text == GOOD["text"] and result.records[0].published is not None
+    if kind in ("jsonl", "array"):
+        assert [r.raw for r in result.records] == rows  # written back as read, under its own names
+    assert result.issues == []
+    invariant(result)
+
+
+def test_missing_field_hints_name_the_keys_a_record_has(tmp_path):
+    path = write(tmp_path / "a.jsonl", jline({"article_id": "x", "body": "نص"}) + "\n" + jline({"id": "y", "body": "نص"}) + "\n")
+    issues = read_inputs([path]).issues
+    assert [i.reason for i in issues] == ["missing-id", "empty-record"]
+    assert "its keys: article_id, body" in issues[0].message and "--field id=KEY" in issues[0].message
+    assert "its keys: body, id" in issues[1].message and "--field text=KEY" in issues[1].message
+
+
+@pytest.mark.parametrize("items, why", [
+    (["text"], "expected FIELD=KEY"), (["body=content"], "not a record field"), (["text="], "expected FIELD=KEY"),
+    (["text=a", "TEXT=b"], "given twice"),
+])
+def test_parse_field_map_rejects_bad_items(items, why):
+    with pytest.raises(ValueError, match=why):
+        dio.parse_field_map(items)
+    with pytest.raises(ValueError):
+        read_inputs(["-"], stdin=io.BytesIO(b""), fields=dict(i.partition("=")[::2] for i in items[:1]) | {"bad": "x"})
