@@ -16,12 +16,17 @@ ISO 8601 (``T`` or space, ``Z``,       ``2023-10-19T08:30:00Z``,
 offsets, fractions, date only)         ``2023-10-19T11:30+03:00``, ``2023-10-19``
 RFC 2822 (feeds, e-mail)               ``Sun, 18 Feb 2018 21:35:43 +0400``
 English day-month (scraped pages)      ``19th, October 2023 GMT``, ``1 Nov 2024``
-English month-day (embedded tweets)    ``October 18, 2023``
+English month-day (embedded tweets)    ``October 18, 2023``, ``Oct 18, 2023 at 3:05 pm``
 Arabic month names                     ``19 أكتوبر 2023``, ``19 تشرين الأول 2023``,
-                                       ``1 نوفمبر/تشرين الثاني 2024``
+                                       ``1 نوفمبر/تشرين الثاني 2024``,
+                                       ``الثلاثاء 21 يوليو 2015 - 02:51 م``
+Year first with ``/`` or ``.``         ``2015/07/21``, ``2015.07.21 14:30``
 =====================================  ==========================================
 
 A time without a zone is taken as UTC; a date without a time is midnight UTC.
+A 12-hour time takes ``am``/``pm`` or the Arabic ``ص``/``م`` (``صباحًا``/``مساءً``).
+Day and month given as numbers in either order (``07/08/2015``) are refused:
+which is the day is a guess.
 Zone names other than ``GMT``/``UTC``/``UT``/``Z`` (and the North American
 zones RFC 2822 defines) are refused rather than guessed.
 """
@@ -95,6 +100,9 @@ _AR_DIACRITICS_RE = re.compile("[\u064B-\u065F\u0670]")
 # --------------------------------------------------------------------------- regexes
 
 _TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
+# after a time: am/pm, or Arabic ص/م (صباحًا/مساءً); after a year, م is the era (ميلادي), not pm
+_MERIDIEM = r"(?:\s*(?P<P>[AaPp]\.?\s?[Mm]\.?(?![A-Za-z])|صباحا|صباحًا|صباحاً|مساءً|مساءا|مساء|ص|م))?"
+_AM, _PM = frozenset({"am", "ص", "صباحا", "صباحًا", "صباحاً"}), frozenset({"pm", "م", "مساء", "مساءً", "مساءا"})
 _ZONE = r"(?P<Z>Z|[A-Za-z]{1,5}|[+-]\d{2}(?::?\d{2})?)"
 
 _SQL_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\Z")
@@ -103,17 +111,22 @@ _RFC_FAST_RE = re.compile(
 _ISO_RE = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
     rf"(?:[Tt ]{_TIME}\s*{_ZONE}?)?\Z")
+_HAS_MERIDIEM_RE = re.compile(r"\d:\d{2}(?::\d{2})?\s*[AaPp]\.?\s?[Mm]\.?(?![A-Za-z])")
 _RFC_LOOSE_RE = re.compile(r"(?:[A-Za-z]{3,9},?\s+)?\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}\s+\d{1,2}:\d{2}")
 _EN_DAY_MONTH_RE = re.compile(
     r"(?:[A-Za-z]{3,9},?\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<mon>[A-Za-z]{3,9})\.?\s*,?\s+(?P<y>\d{4})"
-    rf"(?:\s*,?\s*{_TIME})?(?:\s*{_ZONE})?\Z", re.IGNORECASE)
+    rf"(?:\s*,?\s*(?:at\s+)?{_TIME}{_MERIDIEM})?(?:\s*{_ZONE})?\Z", re.IGNORECASE)
 _EN_MONTH_DAY_RE = re.compile(
     r"(?:[A-Za-z]{3,9},?\s+)?(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(?P<y>\d{4})"
-    rf"(?:\s*,?\s*{_TIME})?(?:\s*{_ZONE})?\Z", re.IGNORECASE)
+    rf"(?:\s*,?\s*(?:at\s+)?{_TIME}{_MERIDIEM})?(?:\s*{_ZONE})?\Z", re.IGNORECASE)
 _AR_RE = re.compile(
     r"(?:(?P<wd>[\u0621-\u064A\u0640\u064B-\u065F]+)\s*,?\s*)?(?P<d>\d{1,2})\s+"
     r"(?P<mon>[\u0621-\u064A\u0640\u064B-\u065F\u06A9\u06CC /]+?)\s*,?\s*(?P<y>\d{4})(?:\s*م)?"
-    rf"(?:\s*[-,]?\s*{_TIME})?(?:\s*{_ZONE})?\Z")
+    rf"(?:\s*[-,|]?\s*(?:(?:الساعة|الساعه)\s+)?{_TIME}{_MERIDIEM})?(?:\s*{_ZONE})?\Z")
+# year first with slashes or dots (2015/07/21, 2015.07.21): the order is not in doubt
+_YMD_RE = re.compile(
+    r"(?P<y>\d{4})(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    rf"(?:[Tt ,]\s*{_TIME}{_MERIDIEM})?(?:\s*{_ZONE})?\Z")
 
 # --------------------------------------------------------------------------- helpers
 
@@ -156,11 +169,19 @@ def _build(value: str, year: int, month: int, day: int, hour: int = 0, minute: i
 
 
 def _time_fields(m: re.Match) -> tuple[int, int, int, int]:
-    """Hour, minute, second and microsecond from a match of ``_TIME`` (zeros when absent)."""
+    """Hour, minute, second and microsecond from a match of ``_TIME`` (zeros when absent),
+    with its am/pm (``_MERIDIEM``) applied."""
     if m.group("H") is None:
         return 0, 0, 0, 0
     frac = m.group("F") or ""
-    return (int(m.group("H")), int(m.group("M")), int(m.group("S") or 0),
+    hour = int(m.group("H"))
+    meridiem = m.groupdict().get("P")
+    if meridiem:
+        half = meridiem.lower().replace(".", "").replace(" ", "")
+        if not 1 <= hour <= 12:
+            raise DateParseError(m.string, f"hour {hour} with {meridiem!r}")
+        hour = hour % 12 + (12 if half in _PM else 0)
+    return (hour, int(m.group("M")), int(m.group("S") or 0),
             int((frac + "000000")[:6]) if frac else 0)
 
 
@@ -212,7 +233,7 @@ def _parse_rfc(s: str) -> datetime | None:
     An unknown zone name comes back naive from ``email.utils``; it is refused
     here instead of being taken as UTC.
     """
-    if _RFC_LOOSE_RE.match(s) is None:
+    if _RFC_LOOSE_RE.match(s) is None or _HAS_MERIDIEM_RE.search(s):  # 12-hour times: _parse_en
         return None
     try:
         dt = email.utils.parsedate_to_datetime(s)
@@ -254,7 +275,16 @@ def _parse_ar(s: str) -> datetime | None:
     return _build(s, int(m["y"]), months.pop(), int(m["d"]), h, mi, se, micro, _tz(m["Z"], s))
 
 
-_PARSERS = (_parse_sql, _parse_rfc_fast, _parse_iso, _parse_rfc, _parse_en, _parse_ar)
+def _parse_ymd(s: str) -> datetime | None:
+    """Year first with ``/`` or ``.``: ``2015/07/21``, ``2015/7/21 14:30``, ``2015.07.21 02:51 م``."""
+    m = _YMD_RE.match(s)
+    if m is None:
+        return None
+    h, mi, se, micro = _time_fields(m)
+    return _build(s, int(m["y"]), int(m["m"]), int(m["d"]), h, mi, se, micro, _tz(m["Z"], s))
+
+
+_PARSERS = (_parse_sql, _parse_rfc_fast, _parse_iso, _parse_ymd, _parse_rfc, _parse_en, _parse_ar)
 
 # --------------------------------------------------------------------------- public
 
