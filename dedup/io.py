@@ -176,8 +176,9 @@ class Issue:
 
 
 #: What a normal (not strict) run does after an issue, as the messages say it.
-_NEXT_STEP = re.compile(r"; (?:this )?(?:record|line|row|file|page) (?:is )?skipped|; published left empty"
-                        r"|; using its title as the text")
+_NEXT_STEP = re.compile(r"; (?:this )?(?:(?:record|line|row|file|page|element) )?(?:is )?skipped"
+                        r"(?: up to the next line that starts an object)?"
+                        r"|; published left empty|; using its title as the text|; the rest of the file was not read")
 
 
 def _issue(path: str, line: int | None, reason: str, message: str) -> Issue:
@@ -771,7 +772,8 @@ def _read_json_array(path: str, stream: BinaryIO, keys: Mapping[str, str]) -> It
         objects += 1
         pos, need_comma = end, True
         if not isinstance(obj, dict):
-            yield _issue(path, lineno, "not-an-object", f"expected a JSON object, got {type(obj).__name__}; skipped")
+            yield _issue(path, lineno, "not-an-object",
+                         f"expected a JSON object, got {type(obj).__name__}; element skipped")
             continue
         record, issues = record_from_fields(_pick(obj, keys), path, lineno, raw=obj)
         yield from issues
@@ -807,10 +809,14 @@ def _read_csv(path: str, stream: BinaryIO, progress: bool, keys: Mapping[str, st
     if csv.field_size_limit() < _CSV_FIELD_LIMIT:  # article bodies exceed the 128 KB default
         csv.field_size_limit(_CSV_FIELD_LIMIT)
     head: list[str] = []
-    for line in text_lines:  # up to the header line, to find its delimiter
-        head.append(line)
-        if line.strip():
-            break
+    try:
+        for line in text_lines:  # up to the header line, to find its delimiter
+            head.append(line)
+            if line.strip():
+                break
+    except _STREAM_ERRORS as exc:
+        yield _stream_issue(path, len(head), exc)
+        return
     col_of = {name: keys.get(name, name).strip().lower() for name in CORE_FIELDS}  # field -> its column
     delimiter = _csv_delimiter(head[-1] if head else "", (col_of["id"], col_of["text"]))
     reader = csv.reader(itertools.chain(head, text_lines), delimiter=delimiter, strict=True)

@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -778,3 +779,21 @@ def test_parse_field_map_rejects_bad_items(items, why):
         dio.parse_field_map(items)
     with pytest.raises(ValueError):
         read_inputs(["-"], stdin=io.BytesIO(b""), fields=dict(i.partition("=")[::2] for i in items[:1]) | {"bad": "x"})
+
+
+def test_csv_gzip_corrupt_before_the_header_is_reported(tmp_path):
+    rng = random.Random(0)
+    blank = "".join(rng.choice(" \t") * rng.randint(1, 60) + "\n" for _ in range(8000))  # ~240 KB of blank lines
+    data = gzip.compress((blank + "id,text\nr1,نص\n").encode("utf-8"))
+    path = write(tmp_path / "a.csv.gz", data[: len(data) // 2])  # cut past the sniffed head, before the header
+    result = read_inputs([path])
+    assert result.records == [] and [i.reason for i in result.issues] == ["binary-file"]
+
+
+@pytest.mark.parametrize("element, reason", [('{"id": "r2", "text": "x" oops}', "malformed-json"), ("[1, 2]", "not-an-object")])
+def test_json_array_strict_stops_at_a_bad_element_without_saying_it_skips(tmp_path, element, reason):
+    path = write(tmp_path / "a.json", scrapy_feed([jline(rec(1)), element, jline(rec(3))]))
+    with pytest.raises(InputError) as info:
+        read_inputs([path], strict=True)
+    assert (info.value.reason, info.value.line) == (reason, 3)
+    assert "skipped" not in str(info.value) and "not read" not in str(info.value)
