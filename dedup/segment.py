@@ -831,7 +831,7 @@ class _Splitter:
                 if v.field == "tags" and not v.value:
                     # ``الوسوم`` alone, then one short tag a line
                     while i < n and self.u[i].kind in (TEXT, SOFT) and _is_tag_line(self.u[i].text):
-                        self.meta.tags.extend(_split_tags(self.u[i].text))
+                        self.meta.tags.extend(_split_tags(self.u[i].text, one_per_line=True))
                         i += 1
             elif v.kind in (CHROME, SOFT):
                 i += 1
@@ -873,9 +873,11 @@ def _is_tag_line(s: str) -> bool:
     return 0 < _word_count(s) <= 4 and not _ends_sentence(s) and not _INTERNAL_BREAK_RE.search(s)
 
 
-def _split_tags(value: str) -> list[str]:
+def _split_tags(value: str, one_per_line: bool = False) -> list[str]:
+    """Tags of a tag line: split at separators, else at spaces (``الوسوم: السودان الخرطوم``);
+    a line under a bare ``الوسوم`` heading is one tag (``مجلس الأمن``) unless it has separators."""
     parts = [p for p in re.split(r"\s*[،,؛;|#•/\t]\s*|\s{2,}", value) if p.strip()]
-    if len(parts) <= 1:
+    if len(parts) <= 1 and not one_per_line:
         parts = value.split()
     out = []
     for p in parts:
