@@ -178,7 +178,7 @@ class Issue:
 #: What a normal (not strict) run does after an issue, as the messages say it.
 _NEXT_STEP = re.compile(r"; (?:this )?(?:(?:record|line|row|file|page|element) )?(?:is )?skipped"
                         r"(?: up to the next line that starts an object)?"
-                        r"|; published left empty|; using its title as the text|; the rest of the file was not read")
+                        r"|; published left empty|; its articles have no date|; using its title as the text|; the rest of the file was not read")
 
 
 def _issue(path: str, line: int | None, reason: str, message: str) -> Issue:
@@ -933,6 +933,11 @@ def _read_page(path: str, stream: BinaryIO, page_id: str, parent: tuple[str, ...
     state.pages += 1
     if not segments:
         yield _issue(path, None, "empty-page", "no article found in the page")
+    elif segments[0].published is None and segments[0].published_raw:
+        try:  # the page states a date the parser does not take: say so, as for a record
+            parse_published_or_none(segments[0].published_raw)
+        except DateParseError as exc:
+            yield _issue(path, None, "bad-date", f"page {page_id!r}: {exc}; its articles have no date")
     yield from segments
 
 

@@ -797,3 +797,19 @@ def test_json_array_strict_stops_at_a_bad_element_without_saying_it_skips(tmp_pa
         read_inputs([path], strict=True)
     assert (info.value.reason, info.value.line) == (reason, 3)
     assert "skipped" not in str(info.value) and "not read" not in str(info.value)
+
+
+@pytest.mark.parametrize("date, warned", [("12/3/2023", True), ("الأحد، 12 مارس 2023 02:30 م", False)])
+def test_a_page_date_the_parser_refuses_is_reported(tmp_path, date, warned):
+    """With the real segmenter: the page's date line is metadata either way; a refused one is a warning."""
+    body = ("قالت مصادر دبلوماسية إن مجلس الأمن الدولي سيصوت يوم الاثنين المقبل على مشروع قرار جديد.\n"
+            "ويطالب مشروع القرار الأطراف بالسماح بوصول المساعدات الإنسانية دون عوائق إلى المدنيين.")
+    path = write(tmp_path / "p.txt", "مجلس الأمن يصوت الاثنين على مشروع قرار بشأن السودان\n" + date + "\n" + body + "\n")
+    result = read_inputs([path])
+    (main,) = result.records
+    assert date not in main.text and (main.published is None) is warned
+    assert [i.reason for i in result.issues] == (["bad-date"] if warned else [])
+    if warned:
+        assert date in result.issues[0].message and "no date" in result.issues[0].message
+        with pytest.raises(InputError, match="cannot parse date"):
+            read_inputs([path], strict=True)
