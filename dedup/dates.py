@@ -19,7 +19,8 @@ English day-month (scraped pages)      ``19th, October 2023 GMT``, ``1 Nov 2024`
 English month-day (embedded tweets)    ``October 18, 2023``, ``Oct 18, 2023 at 3:05 pm``
 Arabic month names                     ``19 أكتوبر 2023``, ``19 تشرين الأول 2023``,
                                        ``1 نوفمبر/تشرين الثاني 2024``,
-                                       ``الثلاثاء 21 يوليو 2015 - 02:51 م``
+                                       ``الثلاثاء 21 يوليو 2015 - 02:51 م``,
+                                       ``12 مارس 2023 - 14:20 بتوقيت أبوظبي``
 Year first with ``/`` or ``.``         ``2015/07/21``, ``2015.07.21 14:30``
 =====================================  ==========================================
 
@@ -28,7 +29,9 @@ A 12-hour time takes ``am``/``pm`` or the Arabic ``ص``/``م`` (``صباحًا``
 Day and month given as numbers in either order (``07/08/2015``) are refused:
 which is the day is a guess.
 Zone names other than ``GMT``/``UTC``/``UT``/``Z`` (and the North American
-zones RFC 2822 defines) are refused rather than guessed.
+zones RFC 2822 defines) are refused rather than guessed; so is ``بتوقيت``
+(local time of) a place whose offset changes with the season (Cairo, Beirut):
+only Gulf capitals, Baghdad and Greenwich are known for certain.
 """
 
 from __future__ import annotations
@@ -93,6 +96,17 @@ _WEEKDAYS_AR = ("الاحد", "الاثنين", "الثلاثاء", "الارب�
 _ZONES = {"Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
           "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
 
+# "بتوقيت <city>": only places without daylight saving time, so the offset is
+# certain whatever the date (Cairo, Beirut, Jerusalem, Amman before 2022 change
+# with the season and are refused).
+_AR_CITY_ZONES = {
+    "غرينتش": 0, "جرينتش": 0, "غرينيتش": 0, "جرينيتش": 0,
+    "مكه": 3, "مكه المكرمه": 3, "السعوديه": 3, "الرياض": 3, "جده": 3, "الدوحه": 3, "قطر": 3,
+    "الكويت": 3, "البحرين": 3, "المنامه": 3, "بغداد": 3, "العراق": 3,
+    "ابوظبي": 4, "ابو ظبي": 4, "الامارات": 4, "دبي": 4, "مسقط": 4, "سلطنه عمان": 4,
+    # (bare عمان is refused: Oman or Amman, which kept summer time until 2022)
+}
+
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك",
                           "ة": "ه", "\u0640": None})
 _AR_DIACRITICS_RE = re.compile("[\u064B-\u065F\u0670]")
@@ -122,7 +136,8 @@ _EN_MONTH_DAY_RE = re.compile(
 _AR_RE = re.compile(
     r"(?:(?P<wd>[\u0621-\u064A\u0640\u064B-\u065F]+)\s*,?\s*)?(?P<d>\d{1,2})\s+"
     r"(?P<mon>[\u0621-\u064A\u0640\u064B-\u065F\u06A9\u06CC /]+?)\s*,?\s*(?P<y>\d{4})(?:\s*م)?"
-    rf"(?:\s*[-,|]?\s*(?:(?:الساعة|الساعه)\s+)?{_TIME}{_MERIDIEM})?(?:\s*{_ZONE})?\Z")
+    rf"(?:\s*[-,|]?\s*(?:(?:الساعة|الساعه)\s+)?{_TIME}{_MERIDIEM})?"
+    rf"(?:\s*(?:ب?توقيت|حسب توقيت)\s+(?P<city>[\u0621-\u064A ]+?)|\s*{_ZONE})?\Z")
 # year first with slashes or dots (2015/07/21, 2015.07.21): the order is not in doubt
 _YMD_RE = re.compile(
     r"(?P<y>\d{4})(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
@@ -272,6 +287,11 @@ def _parse_ar(s: str) -> datetime | None:
     if len(months) != 1:
         raise DateParseError(s, "the two month names disagree")
     h, mi, se, micro = _time_fields(m)
+    if m["city"] is not None:
+        hours = _AR_CITY_ZONES.get(_fold_arabic(m["city"]))
+        if hours is None:
+            raise DateParseError(s, f"time of {m['city'].strip()!r}: its offset from UTC is not known for certain")
+        return _build(s, int(m["y"]), months.pop(), int(m["d"]), h, mi, se, micro, timezone(timedelta(hours=hours)))
     return _build(s, int(m["y"]), months.pop(), int(m["d"]), h, mi, se, micro, _tz(m["Z"], s))
 
 

@@ -59,6 +59,10 @@ GOOD = [
     ("19 October 2023 10:30 p.m. GMT", "2023-10-19T22:30:00+00:00"),
     ("Oct 18, 2023 at 3:05 PM", "2023-10-18T15:05:00+00:00"),
     ("October 18, 2023 12:00 am", "2023-10-18T00:00:00+00:00"),
+    # local time of a place whose offset never changes
+    ("12 مارس 2023 - 14:20 بتوقيت أبوظبي", "2023-03-12T10:20:00+00:00"),
+    ("12 مارس 2023 - 02:20 م بتوقيت مكة المكرمة", "2023-03-12T11:20:00+00:00"),
+    ("12 مارس 2023 14:20 بتوقيت غرينتش", "2023-03-12T14:20:00+00:00"),
     # year first with / or .
     ("2015/07/21", "2015-07-21T00:00:00+00:00"),
     ("2015/7/21 14:30", "2015-07-21T14:30:00+00:00"),
@@ -79,6 +83,8 @@ BAD = [
     ("Sun, 18 Feb 2018 21:35:43 CEST", "unknown time zone"),
     ("19 October 2023 10:30 CEST", "unknown time zone"),
     ("21 يوليو 2015 - 14:51 م", "hour 14 with"),  # a 24-hour time cannot be pm
+    ("12 مارس 2023 14:20 بتوقيت القاهرة", "not known for certain"),  # summer time some years
+    ("12 مارس 2023 14:20 بتوقيت عمان", "not known for certain"),  # Oman or Amman?
     ("19 October 2023 0:30 am", "hour 0 with"),
     ("2015/07/32", "day is out of range"),
     ("21/07/2015", ""),  # day first? (21 cannot be a month, but 07/08/2015 would be a guess)
