@@ -197,6 +197,13 @@ _MARKER_RE = re.compile(
     rf"^[\W_]*(?:(?P<read>{_READ})|(?P<related>{_RELATED})|(?P<chrome>{_CHROME_LIST})|(?P<bare>ذات\s*صله))"
 )
 
+# A readers' comments heading, alone on its line: what follows is not the article.
+_COMMENTS_RE = re.compile(
+    r"^[\W_]*(?:(?:ال)?تعليقات(?:\s*(?:ال)?(?:قراء|زوار|فيسبوك|فيس\s*بوك))?"
+    r"|(?:اضف|اضافه|اكتب|اترك|شارك)\s*(?:تعليق(?:ك|ا|كم)?|بتعليق(?:ك|كم)?|رايك|برايك|ردا)"
+    r"|comments?|leave\s*a\s*(?:comment|reply)|add\s*(?:a\s*)?comment)"
+    r"\s*(?:[(\[]?\s*\d+\s*[)\]]?)?[\W_]*$"
+)
 _SOURCE_RE = re.compile(r"^[\W_]*(?:المصدر|مصدر\s*الخبر|source)\s*:\s*")
 _SOURCE_NOCOLON_RE = re.compile(r"^المصدر\s+")
 _TAGS_RE = re.compile(
@@ -510,6 +517,8 @@ def _classify(piece: str, line: int, cfg: SegmentConfig, markers: bool = True) -
         elif 0 < ntok <= cfg.max_meta_words and any(ch.isdigit() for ch in value):
             return [_Unit(META, line, s, field="upd" if m.group("upd") else "pub", value=value)]
 
+    if markers and _COMMENTS_RE.match(folded):
+        return [_Unit(MARKER, line, s, family="comments")]
     # markers: read also, related list, site-wide list
     m = _MARKER_RE.match(folded) if markers else None
     if m:
@@ -789,6 +798,17 @@ class _Splitter:
     def _marker(self, i: int) -> int:
         v = self.u[i]
         self._finish_top()
+        if v.family == "comments":
+            # readers' comments: names, times and their text, up to the next
+            # marker or page metadata; the article they follow is over
+            j = i + 1
+            while j < len(self.u) and not (
+                self.u[j].kind == MARKER or self.u[j].kind == META and self.u[j].field in ("source", "tags")
+            ):
+                j += 1  # (a comment's own time, ``منذ ساعتين``, is no page metadata)
+            if self.cur.has_text:
+                self.closed = True
+            return j
         items, j = self._collect(i + 1)
         next_para = self._next_is_para(j)
         if v.family in ("related", "chrome"):

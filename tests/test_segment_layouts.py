@@ -513,3 +513,28 @@ def test_ad_variants_breadcrumb_with_title_and_dangling_read_also_at_the_end():
     assert [(r.kind, r.title) for r in recs] == [("main", B_TITLE)]
     assert recs[0].text == "\n".join([B1, B2, B3])
     assert_clean(recs, extra=("Advertisement", "إعلانية", "»"))
+
+
+COMMENTS = ["أبو محمد", "منذ ساعتين", "الله يعين أولياء الأمور على المصاريف، الأسعار مرتفعة هذه السنة والرواتب كما هي.",
+            "سارة", "منذ 3 ساعات", "القرار متعب للطلاب والمعلمين، نتمنى إعادة النظر فيه قبل بداية العام الدراسي."]
+
+
+@pytest.mark.parametrize("heading", ["التعليقات (2)", "تعليقات القراء", "أضف تعليقك", "Comments", "تعليقات ()"])
+def test_readers_comments_are_not_the_article(heading):
+    text = page(A_TITLE, A1, A2, heading, *COMMENTS, "اترك تعليقاً", "مقالات ذات صلة", *TEASERS, *FOOTER)
+    recs = split(text)
+    assert [(r.kind, r.title) for r in recs] == [("main", A_TITLE)] + [("teaser", t) for t in TEASERS]
+    assert recs[0].text == A1 + "\n" + A2
+    assert_clean(recs, extra=("تعليق", "الأسعار مرتفعة", "سارة", "منذ"))
+
+
+def test_comments_end_at_the_page_metadata():
+    text = page(B_TITLE, B1, B2, "تعليقات الزوار", *COMMENTS[:3], "المصدر: وكالات", "الوسوم", "الفائدة", "التضخم")
+    (main,) = split(text)
+    assert main.text == B1 + "\n" + B2 and main.source == "وكالات" and main.tags == ("الفائدة", "التضخم")
+
+
+def test_a_sentence_about_comments_is_body():
+    line = "التعليقات التي نشرها المسؤول على حسابه أثارت جدلاً واسعاً بين المتابعين في الساعات الماضية."
+    (main,) = split(page(C_TITLE, C1, line, C2))
+    assert main.text == "\n".join([C1, line, C2])
