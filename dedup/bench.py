@@ -2344,6 +2344,25 @@ def markdown_report(results: Sequence[dict], files: Sequence[str], plots: dict[s
             lines.append(f"| {name} | {c['articles']:,} | {c['wall_s']:.1f} | {c.get('articles_per_s', 0):,.0f} | "
                          f"{max(c.get('peak_rss_mb', 0), c.get('peak_rss_tree_mb', 0)):,.0f} | "
                          f"{_md_prf(c['quality']['planted'])} | {kinds} |")
+    c = by.get("teasers")
+    if c and c.get("status") == "ok":
+        n, q = c["counts"], c["quality"]["teaser_links"]
+        lines += ["", "## Teaser links on unseen pages (`teasers`)", "",
+                  f"{c['pages']} generated pages, each a real article's body with site chrome and a \"مقالات مشابهة\" "
+                  f"list of 8 headlines that are titles of real articles, reprinted as sites do; 2 per page announce "
+                  f"articles left out of the corpus. Of {n['teasers']} teasers the segmenter found "
+                  f"{n['found_by_segmenter']}. Announced articles: {n['resolved']} resolved, {n['right']} right, "
+                  f"{n['wrong']} wrong, {n['unresolved']} unresolved: precision {q['precision']}, recall {q['recall']}.", "",
+                  "| style | teasers (held out included) | right | wrong | unresolved |", "|---|---:|---:|---:|---:|"]
+        for style, st in sorted(c.get("by_style", {}).items()):
+            lines.append(f"| {style} | {st['teasers']} | {st['right']} | {st['wrong']} | {st['unresolved']} |")
+        held = (f"Held out: {n['held_out']}, of which {n['held_out_unresolved']} stay unresolved and "
+                f"{n['held_out_linked']} link")
+        if "held_out_to_copy" in n:
+            held += (f": {n['held_out_to_copy']} to another outlet's copy of the held-out article (right), "
+                     f"{n['held_out_to_story']} to another article of its story, {n['held_out_to_other']} elsewhere; "
+                     f"right {q.get('held_out_right')}")
+        lines += ["", held + "."]
     seeds = by.get("seeds")
     if seeds and seeds.get("status") == "ok":
         q = seeds["quality"]["seeds"]

@@ -223,6 +223,16 @@ def test_report_shows_both_threshold_sweeps_of_the_labels_case():
     assert "| contained_bias | dup P |" in text
 
 
+def test_report_shows_the_teaser_links_case():
+    shipped = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "full-2026-11-23-s9.json"
+    results = load_results(shipped)
+    text = markdown_report([results], [shipped.name])
+    section = text.split("## Teaser links on unseen pages (`teasers`)", 1)[1].split("\n## ", 1)[0]
+    c = next(c for c in results["cases"] if c["name"] == "teasers")
+    assert f"{c['counts']['right']} right" in section and "| respelled |" in section
+    assert f"{c['counts']['held_out_to_copy']} to another outlet's copy" in section
+
+
 def test_candidate_recall_counts_what_each_stage_proposes():
     import random
     from datetime import timedelta
