@@ -14,8 +14,8 @@ from the strings of particular sites:
    such as ``Copyright ©`` or ``Go to accessibility…`` cut off, glued labels
    such as ``…2023المصدر:`` split off) and every piece becomes one unit:
    ``META`` (source, date, tags: page metadata), ``MARKER`` (read-also,
-   related-list or most-read header, with whatever was glued after it as a
-   unit of its own), ``CHROME`` (ads, captions, tweets, English lines, menu
+   related-list, most-read or readers'-comments header, with whatever was
+   glued after it as a unit of its own), ``CHROME`` (ads, captions, tweets, English lines, menu
    runs), ``SOFT`` (datelines, bylines, breadcrumbs, one-word lines) or
    ``TEXT``. A ``TEXT`` unit is *headline-shaped* (one short line without
    sentence punctuation) or a *paragraph*. Markers are matched on a folded
@@ -51,9 +51,13 @@ Policies worth knowing:
   bullet.
 * The main title is the last headline-shaped line of three words or more
   before the first paragraph; a page that opens with its body has no title.
+* Readers' comments (after ``التعليقات``, ``تعليقات القراء``, ``أضف تعليقك``…
+  alone on a line) are not the article: dropped up to the next marker or
+  source/tag line, and the article they follow is over.
 * Tags split on explicit separators (``،`` ``,`` ``|`` ``#``…); a tag line
   without separators (the common case) is split into words, since the page
-  gives no way to tell where one multi-word tag ends.
+  gives no way to tell where one multi-word tag ends, except under a bare
+  ``الوسوم`` heading, where each line is one tag.
 * ``published`` comes from the first labelled date (``تاريخ النشر``,
   ``نشر في``…), else an update label, else the first bare date line (an
   all-digit line such as ``2024-03-14T10:30:00`` or ``14/03/2024`` counts; a
@@ -330,7 +334,7 @@ class _Unit:
     bulleted: bool = False
     words: int = 0
     headline: bool = False  # headline-shaped
-    family: str = ""  # marker family: read, related, chrome
+    family: str = ""  # marker family: read, related, chrome, comments
     inline: bool = False  # a marker with content on its own line
     field: str = ""  # meta: source, tags, date, pub, upd, bare
     value: str = ""
