@@ -7,8 +7,9 @@ become :class:`click.ClickException` naming the file and line that failed.
 from __future__ import annotations
 
 import functools
-import sys
 import json
+import sys
+from dataclasses import dataclass
 
 import click
 
@@ -36,12 +37,17 @@ def input_options(fn):
     @click.option("--field", "fields", multiple=True, metavar="FIELD=KEY",
                   help="The JSON key or CSV column that holds a record field, when the input names it "
                        "otherwise (repeat for several): --field text=content --field published=pubDate.")
+    @click.option("--date-order", type=click.Choice(["dmy", "mdy"]), default=None,
+                  help="How to read dates written as numbers (12/03/2023): dmy, day first (the order of Arab "
+                       "countries), or mdy. Without it such dates are reported and left empty, never guessed.")
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args, strict, quiet, fields, date_order, **kwargs):
         try:
-            kwargs["fields"] = parse_field_map(kwargs["fields"])
+            keys = parse_field_map(fields)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--field") from exc
+        day_first = None if date_order is None else date_order == "dmy"
+        kwargs["reading"] = Reading(strict=strict, quiet=quiet, keys=keys, day_first=day_first)
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
@@ -50,11 +56,22 @@ def input_options(fn):
     return wrapper
 
 
-def _read(inputs, strict: bool, quiet: bool, fields: dict[str, str]):
+@dataclass(frozen=True)
+class Reading:
+    """The input flags of a command (:func:`input_options`), parsed."""
+
+    strict: bool
+    quiet: bool
+    keys: dict[str, str]
+    day_first: bool | None
+
+
+def _read(inputs, reading: Reading):
     if not inputs:
         raise click.UsageError("give at least one INPUT (a file, a directory of pages, or - for stdin)")
-    result = read_inputs(list(inputs), strict=strict, progress=progress_enabled(quiet), fields=fields)
-    if not quiet:
+    result = read_inputs(list(inputs), strict=reading.strict, progress=progress_enabled(reading.quiet),
+                         fields=reading.keys, day_first=reading.day_first)
+    if not reading.quiet:
         for issue in result.issues[:MAX_SHOWN_ISSUES]:
             click.echo(f"warning: {terminal_line(issue)}", err=True)  # it may quote a CSV header
         rest = result.issues[MAX_SHOWN_ISSUES:]
@@ -88,7 +105,7 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
               help="text: a readable listing; jsonl: one JSON object per record.")
 @input_options
-def segment(pages, fmt, strict, quiet, fields):
+def segment(pages, fmt, reading):
     """Split scraped pages into their articles and print the records.
 
     Each page yields a `main` record, `embedded` records (a whole article under
@@ -99,7 +116,7 @@ def segment(pages, fmt, strict, quiet, fields):
 
         dedup segment ../shared/seeds/ --format jsonl
     """
-    result = _read(pages, strict, quiet, fields)
+    result = _read(pages, reading)
     out = sys.stdout
     for rec in result.records:
         if fmt == "jsonl":
@@ -116,7 +133,7 @@ def segment(pages, fmt, strict, quiet, fields):
             if rec.text:
                 out.write(terminal_text(rec.text) + "\n")
             out.write("\n")
-    if not quiet:
+    if not reading.quiet:
         click.echo(result.summary_text(), err=True)
 
 
@@ -191,7 +208,7 @@ def _fit(result, config, quiet):
               help="Write the report to this file instead of stdout.")
 @input_options
 @engine_options
-def report(inputs, fmt, output, strict, quiet, fields, config):
+def report(inputs, fmt, output, reading, config):
     """Find duplicate clusters in INPUTS and report them.
 
     INPUTS are JSON Lines / CSV record files, scraped pages (.txt) or
@@ -204,14 +221,14 @@ def report(inputs, fmt, output, strict, quiet, fields, config):
         dedup report ../shared/data/saudinewsnet.jsonl.gz --prefer-source was --format json -o report.json
     """
     check_outputs(inputs, {"-o": output})
-    result = _read(inputs, strict, quiet, fields)
-    dd = _fit(result, config, quiet)
+    result = _read(inputs, reading)
+    dd = _fit(result, config, reading.quiet)
     rep = build_report(result, dd, related_sections(dd, result))
     text = dumps(rep) if fmt == "json" else report_text(rep) + "\n"
     if output:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
-        if not quiet:
+        if not reading.quiet:
             click.echo(report_text(rep) if fmt == "json" else f"report written to {output}", err=True)
     else:
         sys.stdout.write(text)
@@ -226,7 +243,7 @@ def report(inputs, fmt, output, strict, quiet, fields, config):
                    "[default: OUTPUT with .dropped.jsonl].")
 @input_options
 @engine_options
-def canonical(inputs, output, dropped, strict, quiet, fields, config):
+def canonical(inputs, output, dropped, reading, config):
     """Write the corpus with only canonical articles, and where the others went.
 
     Every input record ends up in exactly one of the two files: kept records
@@ -241,11 +258,11 @@ def canonical(inputs, output, dropped, strict, quiet, fields, config):
         base = output[:-6] if output.endswith(".jsonl") else output
         dropped = base + ".dropped.jsonl"
     check_outputs(inputs, {"-o": output, "--dropped": dropped})
-    result = _read(inputs, strict, quiet, fields)
-    dd = _fit(result, config, quiet)
+    result = _read(inputs, reading)
+    dd = _fit(result, config, reading.quiet)
     with open(output, "w", encoding="utf-8") as kept_fh, open(dropped, "w", encoding="utf-8") as drop_fh:
         n_kept, n_dropped = write_canonical(dd, kept_fh, drop_fh)
-    if not quiet:
+    if not reading.quiet:
         click.echo(f"kept {n_kept} records in {output}; dropped {n_dropped} into {dropped}", err=True)
 
 
@@ -258,7 +275,7 @@ def canonical(inputs, output, dropped, strict, quiet, fields, config):
               help="text: a readable list; json: a list of {id, relation, score, source, title}.")
 @input_options
 @engine_options
-def related(article_id, inputs, limit, fmt, strict, quiet, fields, config):
+def related(article_id, inputs, limit, fmt, reading, config):
     """Show the articles related to ARTICLE_ID, best first, with scores.
 
     Lists its copies (exact, dup, contained, with similarity), related
@@ -268,8 +285,8 @@ def related(article_id, inputs, limit, fmt, strict, quiet, fields, config):
 
         dedup related snn-2015-07-21-0000 -i ../shared/data/saudinewsnet.jsonl.gz
     """
-    result = _read(inputs, strict, quiet, fields)
-    dd = _fit(result, config, quiet)
+    result = _read(inputs, reading)
+    dd = _fit(result, config, reading.quiet)
     index = {r.id: i for i, r in enumerate(dd.records_)}
     if article_id not in index:
         close = sorted(k for k in index if article_id in k)[:5]

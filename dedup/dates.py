@@ -26,8 +26,9 @@ Year first with ``/`` or ``.``         ``2015/07/21``, ``2015.07.21 14:30``
 
 A time without a zone is taken as UTC; a date without a time is midnight UTC.
 A 12-hour time takes ``am``/``pm`` or the Arabic ``ص``/``م`` (``صباحًا``/``مساءً``).
-Day and month given as numbers in either order (``07/08/2015``) are refused:
-which is the day is a guess.
+Day and month given as numbers (``07/08/2015``) are refused unless the caller
+says which comes first (``day_first``; ``--date-order`` on the command line):
+which is the day would be a guess.
 Zone names other than ``GMT``/``UTC``/``UT``/``Z`` (and the North American
 zones RFC 2822 defines) are refused rather than guessed; so is ``بتوقيت``
 (local time of) a place whose offset changes with the season (Cairo, Beirut):
@@ -138,6 +139,11 @@ _AR_RE = re.compile(
     r"(?P<mon>[\u0621-\u064A\u0640\u064B-\u065F\u06A9\u06CC /]+?)\s*,?\s*(?P<y>\d{4})(?:\s*م)?"
     rf"(?:\s*[-,|]?\s*(?:(?:الساعة|الساعه)\s+)?{_TIME}{_MERIDIEM})?"
     rf"(?:\s*(?:ب?توقيت|حسب توقيت)\s+(?P<city>[\u0621-\u064A ]+?)|\s*{_ZONE})?\Z")
+# day and month as numbers, then a four-digit year (12/03/2023, 12-3-2023, 12.03.2023): read only when
+# the caller says which comes first
+_DMY_RE = re.compile(
+    r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})"
+    rf"(?:(?:[Tt ,]|\s*-\s*)\s*{_TIME}{_MERIDIEM})?(?:\s*{_ZONE})?\Z")
 # year first with slashes or dots (2015/07/21, 2015.07.21): the order is not in doubt
 _YMD_RE = re.compile(
     r"(?P<y>\d{4})(?P<sep>[/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
@@ -309,7 +315,18 @@ _PARSERS = (_parse_sql, _parse_rfc_fast, _parse_iso, _parse_ymd, _parse_rfc, _pa
 # --------------------------------------------------------------------------- public
 
 
-def parse_published(value: str) -> datetime:
+def _parse_numeric(s: str, day_first: bool) -> datetime | None:
+    """``12/03/2023 14:30``: day first (``day_first``) or month first."""
+    m = _DMY_RE.match(s)
+    if m is None:
+        return None
+    a, b = int(m["a"]), int(m["b"])
+    day, month = (a, b) if day_first else (b, a)
+    h, mi, se, micro = _time_fields(m)
+    return _build(s, int(m["y"]), month, day, h, mi, se, micro, _tz(m["Z"], s))
+
+
+def parse_published(value: str, day_first: bool | None = None) -> datetime:
     """Parse a publication date to a timezone-aware datetime in UTC.
 
     Tries each accepted shape (see the module docstring); a time without a zone
@@ -318,6 +335,9 @@ def parse_published(value: str) -> datetime:
 
     Args:
         value: The date as read, e.g. ``"Sun, 18 Feb 2018 21:35:43 +0400"``.
+        day_first: How to read a date written as two numbers and a year
+            (``12/03/2023``): ``True`` day first (the usual order in Arab
+            countries), ``False`` month first, ``None`` (default) refuse it.
 
     Returns:
         The instant, with ``tzinfo=timezone.utc``.
@@ -333,6 +353,8 @@ def parse_published(value: str) -> datetime:
         '2023-10-19T00:00:00+00:00'
         >>> parse_published("١٩ تشرين الأول ٢٠٢٣").date().isoformat()
         '2023-10-19'
+        >>> parse_published("12/03/2023", day_first=True).date().isoformat()
+        '2023-03-12'
     """
     if not isinstance(value, str):
         raise DateParseError(repr(value), f"expected a string, got {type(value).__name__}")
@@ -347,10 +369,16 @@ def parse_published(value: str) -> datetime:
         dt = parser(s)
         if dt is not None:
             return dt
+    if day_first is not None:
+        dt = _parse_numeric(s, day_first)
+        if dt is not None:
+            return dt
+    elif _DMY_RE.match(s):
+        raise DateParseError(value, "day and month are both numbers: say which comes first (--date-order dmy or mdy)")
     raise DateParseError(value)
 
 
-def parse_published_or_none(value: str | None) -> datetime | None:
+def parse_published_or_none(value: str | None, day_first: bool | None = None) -> datetime | None:
     """Like :func:`parse_published`, but ``None``, empty or blank gives ``None``.
 
     A non-blank value that cannot be parsed still raises: a missing date and a
@@ -364,4 +392,4 @@ def parse_published_or_none(value: str | None) -> datetime | None:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return parse_published(value)
+    return parse_published(value, day_first)

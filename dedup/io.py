@@ -199,6 +199,8 @@ class ReadState:
         stdin_used: ``-`` was read already (stdin can be read once).
         keys: Core field -> the key (JSON) or column (CSV) that holds it, where
             the input names it otherwise (see :func:`parse_field_map`).
+        day_first: How numeric dates (``12/03/2023``) are read: day first,
+            month first (``False``) or refused (``None``).
 
     Example:
         >>> ReadState().read
@@ -212,6 +214,7 @@ class ReadState:
     read: int = 0
     stdin_used: bool = False
     keys: dict[str, str] = field(default_factory=dict)
+    day_first: bool | None = None
 
 
 @dataclass
@@ -225,6 +228,9 @@ class ReadResult:
         read: Input units counted: records of record files plus segments of pages.
             ``read == used() + sum(skipped().values())``.
         files: Files read (stdin counts as one).
+        keys: The field map the inputs were read with (``--field``).
+        day_first: How numeric dates were read (``--date-order``): ``True``
+            day first, ``False`` month first, ``None`` refused.
 
     Example:
         >>> r = ReadResult(records=[Record(id="a", text="x")], issues=[], pages=0, read=1, files=1)
@@ -237,6 +243,8 @@ class ReadResult:
     pages: int = 0
     read: int = 0
     files: int = 0
+    keys: dict[str, str] = field(default_factory=dict)
+    day_first: bool | None = None
 
     def used(self) -> int:
         """Number of records used.
@@ -284,6 +292,9 @@ class ReadResult:
             "warnings": self.warnings(),
             "by_kind": dict(sorted(by_kind.items())),
             "by_source": dict(sorted(by_source.items())),
+            # how the inputs were read, so that a report says it
+            "fields": dict(sorted(self.keys.items())),
+            "date_order": None if self.day_first is None else "dmy" if self.day_first else "mdy",
         }
 
     def summary_text(self) -> str:
@@ -584,7 +595,8 @@ def _keys_hint(raw: Mapping[str, Any] | None, name: str) -> str:
 
 
 def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
-                       raw: Mapping[str, Any] | None = None) -> tuple[Record | None, list[Issue]]:
+                       raw: Mapping[str, Any] | None = None, day_first: bool | None = None,
+                       ) -> tuple[Record | None, list[Issue]]:
     """Build one article :class:`Record` from its fields, with the issues it raises.
 
     Pure: no state, so duplicate ids are checked by the caller. Blank ``title``,
@@ -598,6 +610,8 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
         path: File name, for the origin and for issues.
         line: 1-based line where the record starts.
         raw: The record exactly as read; defaults to ``fields``.
+        day_first: How a numeric ``published`` (``12/03/2023``) is read (see
+            :func:`dedup.dates.parse_published`).
 
     Returns:
         ``(record, issues)``; ``record`` is ``None`` when it is skipped, and then
@@ -646,7 +660,7 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
     if published_raw is not None and not isinstance(published_raw, str):
         published_raw = json.dumps(published_raw)
     try:
-        published = parse_published_or_none(published_raw)
+        published = parse_published_or_none(published_raw, day_first)
     except DateParseError as exc:
         published = None
         issues.append(_issue(path, line, "bad-date", f"record {rid!r}: {exc}; published left empty"))
@@ -665,7 +679,7 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
 # --------------------------------------------------------------------------- readers, one per format
 
 
-def _read_jsonl(path: str, stream: BinaryIO, progress: bool, keys: Mapping[str, str]) -> Iterator[Record | Issue]:
+def _read_jsonl(path: str, stream: BinaryIO, progress: bool, state: ReadState) -> Iterator[Record | Issue]:
     """Records of a JSON Lines stream; blank lines are ignored."""
     decode = _Decoder(path)
     lineno = 0
@@ -692,7 +706,7 @@ def _read_jsonl(path: str, stream: BinaryIO, progress: bool, keys: Mapping[str, 
                 yield _issue(path, lineno, "not-an-object",
                              f"expected a JSON object, got {type(obj).__name__}; line skipped")
                 continue
-            record, issues = record_from_fields(_pick(obj, keys), path, lineno, raw=obj)
+            record, issues = record_from_fields(_pick(obj, state.keys), path, lineno, raw=obj, day_first=state.day_first)
             yield from issues
             if record is not None:
                 yield record
@@ -709,7 +723,7 @@ _WHITESPACE = re.compile(r"[ \t\r\n]*")
 _NEXT_OBJECT = re.compile(r"\n[ \t\r]*,?[ \t\r]*(?=[{\[])")
 
 
-def _read_json_array(path: str, stream: BinaryIO, keys: Mapping[str, str]) -> Iterator[Record | Issue]:
+def _read_json_array(path: str, stream: BinaryIO, state: ReadState) -> Iterator[Record | Issue]:
     """Records of a file holding one JSON array of objects (a ``.json`` export, Scrapy's feed).
 
     The file is decoded whole (arrays are exports, not streams); each record's
@@ -775,7 +789,7 @@ def _read_json_array(path: str, stream: BinaryIO, keys: Mapping[str, str]) -> It
             yield _issue(path, lineno, "not-an-object",
                          f"expected a JSON object, got {type(obj).__name__}; element skipped")
             continue
-        record, issues = record_from_fields(_pick(obj, keys), path, lineno, raw=obj)
+        record, issues = record_from_fields(_pick(obj, state.keys), path, lineno, raw=obj, day_first=state.day_first)
         yield from issues
         if record is not None:
             yield record
@@ -802,7 +816,7 @@ def _csv_delimiter(header_line: str, names: tuple[str, str] = ("id", "text")) ->
     return ","
 
 
-def _read_csv(path: str, stream: BinaryIO, progress: bool, keys: Mapping[str, str]) -> Iterator[Record | Issue]:
+def _read_csv(path: str, stream: BinaryIO, progress: bool, state: ReadState) -> Iterator[Record | Issue]:
     """Records of a CSV stream with a header row; a record's line is the line it starts on."""
     decode = _Decoder(path)
     text_lines = (decode(data, n) for n, data in enumerate(_lines(stream, path, progress), 1))
@@ -817,7 +831,7 @@ def _read_csv(path: str, stream: BinaryIO, progress: bool, keys: Mapping[str, st
     except _STREAM_ERRORS as exc:
         yield _stream_issue(path, len(head), exc)
         return
-    col_of = {name: keys.get(name, name).strip().lower() for name in CORE_FIELDS}  # field -> its column
+    col_of = {name: state.keys.get(name, name).strip().lower() for name in CORE_FIELDS}  # field -> its column
     delimiter = _csv_delimiter(head[-1] if head else "", (col_of["id"], col_of["text"]))
     reader = csv.reader(itertools.chain(head, text_lines), delimiter=delimiter, strict=True)
     header: list[str] | None = None
@@ -871,7 +885,7 @@ def _read_csv(path: str, stream: BinaryIO, progress: bool, keys: Mapping[str, st
             continue
         raw = dict(zip(header, row))
         fields = {name: row[columns[col_of[name]]] for name in CORE_FIELDS if col_of[name] in columns}
-        record, issues = record_from_fields(fields, path, start, raw=raw)
+        record, issues = record_from_fields(fields, path, start, raw=raw, day_first=state.day_first)
         yield from issues
         if record is not None:
             yield record
@@ -881,7 +895,7 @@ def _read_csv(path: str, stream: BinaryIO, progress: bool, keys: Mapping[str, st
         yield _issue(path, None, "empty-file", "the file has a header but no records")
 
 
-def _segment_page(text: str, page_id: str, *, origin: str | None = None) -> list[Record]:
+def _segment_page(text: str, page_id: str, *, origin: str | None = None, day_first: bool | None = None) -> list[Record]:
     """Split a page into records with :func:`dedup.segment.segment_page`.
 
     Imported on first use so that record files can be read without the
@@ -889,7 +903,7 @@ def _segment_page(text: str, page_id: str, *, origin: str | None = None) -> list
     """
     from .segment import segment_page
 
-    return segment_page(text, page_id, origin=origin)
+    return segment_page(text, page_id, origin=origin, day_first=day_first)
 
 
 def _page_id(stem: str, parent: tuple[str, ...], path: str, state: ReadState) -> tuple[str, Issue | None]:
@@ -926,7 +940,7 @@ def _read_page(path: str, stream: BinaryIO, page_id: str, parent: tuple[str, ...
     if issue is not None:
         yield issue
     try:
-        segments = _segment_page(text, page_id, origin=path)
+        segments = _segment_page(text, page_id, origin=path, day_first=state.day_first)
     except ValueError as exc:
         yield _issue(path, None, "segment-error", f"cannot split the page into articles ({exc}); page skipped")
         return
@@ -935,7 +949,7 @@ def _read_page(path: str, stream: BinaryIO, page_id: str, parent: tuple[str, ...
         yield _issue(path, None, "empty-page", "no article found in the page")
     elif segments[0].published is None and segments[0].published_raw:
         try:  # the page states a date the parser does not take: say so, as for a record
-            parse_published_or_none(segments[0].published_raw)
+            parse_published_or_none(segments[0].published_raw, state.day_first)
         except DateParseError as exc:
             yield _issue(path, None, "bad-date", f"page {page_id!r}: {exc}; its articles have no date")
     yield from segments
@@ -990,11 +1004,11 @@ def _read_stream(path: str, raw: BinaryIO, fmt: str | None, gz: bool, page_id: s
     if fmt is None:
         fmt = sniff_format(head, state.keys)
     if fmt == "jsonl" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-        yield from _read_json_array(path, stream, state.keys)
+        yield from _read_json_array(path, stream, state)
     elif fmt == "jsonl":
-        yield from _read_jsonl(path, stream, progress, state.keys)
+        yield from _read_jsonl(path, stream, progress, state)
     elif fmt == "csv":
-        yield from _read_csv(path, stream, progress, state.keys)
+        yield from _read_csv(path, stream, progress, state)
     else:
         yield from _read_page(path, stream, page_id, parent, state)
 
@@ -1110,7 +1124,8 @@ def _some(names: Sequence[str], shown: int = 5) -> str:
 
 
 def read_inputs(paths: Sequence[str | os.PathLike], *, strict: bool = False, progress: bool = False,
-                stdin: BinaryIO | None = None, fields: Mapping[str, str] | None = None) -> ReadResult:
+                stdin: BinaryIO | None = None, fields: Mapping[str, str] | None = None,
+                day_first: bool | None = None) -> ReadResult:
     """Read every input into one :class:`ReadResult`.
 
     Every path is checked before anything is read, so a typo fails fast. Inputs
@@ -1125,6 +1140,8 @@ def read_inputs(paths: Sequence[str | os.PathLike], *, strict: bool = False, pro
         stdin: Binary stream read for ``-`` (default ``sys.stdin.buffer``).
         fields: Core field -> the JSON key or CSV column that holds it, for
             inputs that name fields otherwise (e.g. ``{"text": "content"}``).
+        day_first: How numeric dates (``12/03/2023``) are read: ``True`` day
+            first, ``False`` month first, ``None`` refused (a ``bad-date`` warning).
 
     Returns:
         The records used and every issue met, with counts.
@@ -1144,8 +1161,8 @@ def read_inputs(paths: Sequence[str | os.PathLike], *, strict: bool = False, pro
         _check_path(path)
     if sum(1 for p in paths if p == "-") > 1:
         raise InputError("<stdin>", None, "stdin-twice", "'-' (stdin) given more than once; give it once")
-    state = ReadState(keys=parse_field_map([f"{k}={v}" for k, v in (fields or {}).items()]))
-    result = ReadResult()
+    state = ReadState(keys=parse_field_map([f"{k}={v}" for k, v in (fields or {}).items()]), day_first=day_first)
+    result = ReadResult(keys=dict(state.keys), day_first=day_first)
     for path in paths:
         for item in iter_records(path, strict=strict, progress=progress, stdin=stdin, state=state):
             if isinstance(item, Record):

@@ -911,15 +911,16 @@ def _split_tags(value: str, one_per_line: bool = False) -> list[str]:
     return out
 
 
-def _parse_date(raw: str):
+def _parse_date(raw: str, day_first: bool | None = None):
     try:
-        return parse_published(raw)
+        return parse_published(raw, day_first)
     except (ValueError, OverflowError):
         return None
 
 
 def segment_page(
-    text: str, page_id: str, *, origin: str | None = None, cfg: SegmentConfig | None = None
+    text: str, page_id: str, *, origin: str | None = None, cfg: SegmentConfig | None = None,
+    day_first: bool | None = None,
 ) -> list[Record]:
     """Split one scraped page into its articles, teasers and nothing else.
 
@@ -929,6 +930,9 @@ def segment_page(
         origin: Where the page was read from; each record gets
             ``f"{origin}:{line}"`` of its first line (1-based).
         cfg: Tunables; the defaults are the tuned values.
+        day_first: How a numeric page date (``12/03/2023``) is read: day
+            first, month first (``False``), or not at all (``None``: the raw
+            value is kept, ``published`` stays empty).
 
     Returns:
         Records in page order: ``main`` (the page's own article, when it has a
@@ -949,7 +953,7 @@ def segment_page(
     segs = splitter.run()
     meta = splitter.meta
     published_raw = meta.published_raw
-    published = _parse_date(published_raw) if published_raw else None
+    published = _parse_date(published_raw, day_first) if published_raw else None
     tags = tuple(dict.fromkeys(meta.tags))
     records: list[Record] = []
     for seg in segs:

@@ -330,6 +330,18 @@ def test_bad_field_is_a_usage_error(runner, corpus, value, why):
     assert res.exit_code == 2 and "--field" in res.output and why in res.output
 
 
+def test_date_order_flag(runner, tmp_path):
+    path = write_jsonl(tmp_path / "d.jsonl", [{"id": "a", "text": "نص الخبر", "published": "12/03/2023"}])
+    plain = run(runner, "canonical", path, "-o", tmp_path / "k.jsonl")
+    assert "say which comes first (--date-order dmy or mdy)" in plain.stderr
+    res = run(runner, "report", path, "--format", "json", "-q", "--date-order", "dmy", "--field", "title=headline")
+    rep = json.loads(res.stdout)
+    assert rep["warnings"] == [] and rep["input"]["date_order"] == "dmy"  # the report says how it read
+    assert rep["input"]["fields"] == {"title": "headline"}
+    bad = runner.invoke(main, ["report", str(path), "--date-order", "ymd"])
+    assert bad.exit_code == 2 and "--date-order" in bad.output
+
+
 # --------------------------------------------------------------------------- outputs never overwrite inputs
 
 

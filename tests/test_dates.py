@@ -131,3 +131,28 @@ def test_parse_published_refuses_non_strings():
 def test_parse_published_is_deterministic():
     values = [v for v, _ in GOOD]
     assert [parse_published(v) for v in values] == [parse_published(v) for v in values]
+
+
+@pytest.mark.parametrize("value, day_first, expected", [
+    ("12/03/2023", True, "2023-03-12T00:00:00+00:00"),
+    ("12/03/2023", False, "2023-12-03T00:00:00+00:00"),
+    ("١٢/٣/٢٠٢٣", True, "2023-03-12T00:00:00+00:00"),
+    ("12-03-2023 14:30", True, "2023-03-12T14:30:00+00:00"),
+    ("12.03.2023 - 02:30 م", True, "2023-03-12T14:30:00+00:00"),
+    ("03/12/2023 9:05 pm +0300", False, "2023-03-12T18:05:00+00:00"),
+    ("2023-03-12", True, "2023-03-12T00:00:00+00:00"),  # other shapes are read as before
+])
+def test_numeric_day_month_with_an_order(value, day_first, expected):
+    assert parse_published(value, day_first=day_first).isoformat() == expected
+
+
+@pytest.mark.parametrize("value, day_first, why", [
+    ("12/03/2023", None, "say which comes first"),
+    ("31/12/2023", False, "month must be in 1..12"),
+    ("12/31/2023", True, "month must be in 1..12"),
+    ("19/10/23", True, ""),  # a two-digit year: which century is a guess too
+])
+def test_numeric_day_month_refusals(value, day_first, why):
+    with pytest.raises(DateParseError) as info:
+        parse_published(value, day_first=day_first)
+    assert why in str(info.value)

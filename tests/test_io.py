@@ -43,7 +43,7 @@ def invariant(result: ReadResult) -> None:
     assert result.read == result.used() + sum(result.skipped().values())
 
 
-def fake_segmenter(text: str, page_id: str, *, origin: str | None = None) -> list[Record]:
+def fake_segmenter(text: str, page_id: str, *, origin: str | None = None, day_first: bool | None = None) -> list[Record]:
     """Stand-in for dedup.segment.segment_page: one record per blank-line-separated block."""
     blocks = [b.strip() for b in text.split("\n\n") if b.strip()]
     return [Record(id=f"{page_id}#{i}", text=b, kind="main" if i == 0 else "embedded", page=page_id, origin=origin)
@@ -484,7 +484,7 @@ def test_page_stem_clash_is_disambiguated_with_a_warning(tmp_path, pages):
 
 
 def test_empty_page_and_segment_error(tmp_path, monkeypatch):
-    def segmenter(text, page_id, *, origin=None):
+    def segmenter(text, page_id, *, origin=None, day_first=None):
         if "bad" in text:
             raise ValueError("no title line")
         return []
@@ -579,6 +579,7 @@ def test_counts_invariant_on_a_mixed_bag(tmp_path, pages):
     assert summary == {
         "files": 3, "pages": 1, "read": 13, "used": 6, "skipped": result.skipped(), "warnings": result.warnings(),
         "by_kind": {"article": 4, "embedded": 1, "main": 1}, "by_source": {"(none)": 3, "was": 3},
+        "fields": {}, "date_order": None,
     }
     assert json.loads(json.dumps(summary, ensure_ascii=False)) == summary
     text = result.summary_text()
@@ -813,3 +814,17 @@ def test_a_page_date_the_parser_refuses_is_reported(tmp_path, date, warned):
         assert date in result.issues[0].message and "no date" in result.issues[0].message
         with pytest.raises(InputError, match="cannot parse date"):
             read_inputs([path], strict=True)
+
+
+@pytest.mark.parametrize("day_first, expected", [(None, None), (True, "2023-03-12"), (False, "2023-12-03")])
+def test_date_order_reaches_records_and_pages(tmp_path, day_first, expected):
+    rec_file = write(tmp_path / "a.jsonl", jline(rec(1, published="12/03/2023")) + "\n")
+    csv_file = write(tmp_path / "b.csv", "id;text;published\nc1;نص;12/03/2023\n")
+    body = ("قالت مصادر دبلوماسية إن مجلس الأمن الدولي سيصوت يوم الاثنين المقبل على مشروع قرار جديد.\n"
+            "ويطالب مشروع القرار الأطراف بالسماح بوصول المساعدات الإنسانية دون عوائق إلى المدنيين.")
+    page = write(tmp_path / "p.txt", "مجلس الأمن يصوت الاثنين على مشروع قرار بشأن السودان\n12/03/2023\n" + body + "\n")
+    result = read_inputs([rec_file, csv_file, page], day_first=day_first)
+    got = [r.published.date().isoformat() if r.published else None for r in result.records]
+    assert got == [expected] * 3
+    assert [i.reason for i in result.issues] == (["bad-date"] * 3 if day_first is None else [])
+    assert all(r.published_raw == "12/03/2023" for r in result.records)  # written back as read

@@ -495,7 +495,7 @@ def test_page_of_a_title_only():
 
 
 def test_unparseable_date_keeps_the_raw_value(monkeypatch):
-    def refuse(value: str):
+    def refuse(value: str, day_first=None):
         raise ValueError(f"cannot parse {value!r}")
 
     monkeypatch.setattr(segment_mod, "parse_published", refuse)
@@ -506,7 +506,7 @@ def test_unparseable_date_keeps_the_raw_value(monkeypatch):
 def test_parsed_date_comes_from_parse_published(monkeypatch):
     seen = []
 
-    def fake(value: str) -> datetime:
+    def fake(value: str, day_first=None) -> datetime:
         seen.append(value)
         return datetime(2001, 2, 3, tzinfo=UTC)
 
