@@ -20,7 +20,7 @@ from .lsh import LSHConfig
 from .minhash import MinHashConfig
 from .progress import progress_enabled
 from .related import RelatedFinder, related_sections
-from .report import build_report, dumps, report_text, terminal_line, terminal_text, write_canonical
+from .report import build_report, dumps, report_text, terminal_line, terminal_text, write_canonical, write_skipped
 from .shingle import ShingleConfig
 
 
@@ -241,29 +241,41 @@ def report(inputs, fmt, output, reading, config):
 @click.option("--dropped", type=click.Path(dir_okay=False, writable=True), default=None,
               help="JSON Lines file of dropped records with duplicate_of, relation, similarity "
                    "[default: OUTPUT with .dropped.jsonl].")
+@click.option("--skipped", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="JSON Lines file of the input records the reader skipped (malformed, no id, repeated id…), "
+                   "with file, line, reason and what was read of them [default: OUTPUT with .skipped.jsonl, "
+                   "written only when something was skipped].")
 @input_options
 @engine_options
-def canonical(inputs, output, dropped, reading, config):
+def canonical(inputs, output, dropped, skipped, reading, config):
     """Write the corpus with only canonical articles, and where the others went.
 
     Every input record ends up in exactly one of the two files: kept records
     unchanged, dropped ones with `duplicate_of`, `relation` (exact, dup,
-    contained) and `similarity` added.
+    contained) and `similarity` added. Input the reader had to skip (a
+    malformed line, a repeated id) goes to a third file, with its file, line
+    and reason: kept + dropped + skipped = read.
 
     Example:
 
         dedup canonical corpus.jsonl.gz -o kept.jsonl --dropped dropped.jsonl
     """
-    if dropped is None:
-        base = output[:-6] if output.endswith(".jsonl") else output
-        dropped = base + ".dropped.jsonl"
-    check_outputs(inputs, {"-o": output, "--dropped": dropped})
+    base = output[:-6] if output.endswith(".jsonl") else output
+    dropped = dropped if dropped is not None else base + ".dropped.jsonl"
+    skipped_given = skipped is not None
+    skipped = skipped if skipped_given else base + ".skipped.jsonl"
+    check_outputs(inputs, {"-o": output, "--dropped": dropped, "--skipped": skipped})
     result = _read(inputs, reading)
     dd = _fit(result, config, reading.quiet)
     with open(output, "w", encoding="utf-8") as kept_fh, open(dropped, "w", encoding="utf-8") as drop_fh:
         n_kept, n_dropped = write_canonical(dd, kept_fh, drop_fh)
+    n_skipped = sum(1 for i in result.issues if i.skipped)
+    if n_skipped or skipped_given:
+        with open(skipped, "w", encoding="utf-8") as skip_fh:
+            write_skipped(result, skip_fh)
     if not reading.quiet:
-        click.echo(f"kept {n_kept} records in {output}; dropped {n_dropped} into {dropped}", err=True)
+        tail = f"; {n_skipped} skipped input records listed in {skipped}" if n_skipped or skipped_given else ""
+        click.echo(f"kept {n_kept} records in {output}; dropped {n_dropped} into {dropped}{tail}", err=True)
 
 
 @main.command()

@@ -143,6 +143,9 @@ class Issue:
         reason: A code from :data:`REASONS`.
         message: What happened and what to do, for a person.
         skipped: True when an input unit was dropped because of it.
+        raw: For a skipped unit, what was read of it: the record (a dict),
+            the JSON value, the CSV row or the line's text; ``None`` when
+            nothing could be read. Not part of the message.
 
     Example:
         >>> str(Issue("a.jsonl", 3, "missing-id", "record has no id; skipped", True))
@@ -154,6 +157,7 @@ class Issue:
     reason: str
     message: str
     skipped: bool
+    raw: Any = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{_where(self.path, self.line)}: {self.message}"
@@ -181,8 +185,8 @@ _NEXT_STEP = re.compile(r"; (?:this )?(?:(?:record|line|row|file|page|element) )
                         r"|; published left empty|; its articles have no date|; using its title as the text|; the rest of the file was not read")
 
 
-def _issue(path: str, line: int | None, reason: str, message: str) -> Issue:
-    return Issue(path, line, reason, message, REASONS[reason][0])
+def _issue(path: str, line: int | None, reason: str, message: str, raw: Any = None) -> Issue:
+    return Issue(path, line, reason, message, REASONS[reason][0], raw)
 
 
 @dataclass
@@ -631,7 +635,8 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
         else:
             why = "empty id"
         hint = _keys_hint(raw if raw is not None else fields, "id") if "id" not in fields else ""
-        return None, [_issue(path, line, "missing-id", f"{why}{hint}; record skipped. Give every record a unique id")]
+        return None, [_issue(path, line, "missing-id", f"{why}{hint}; record skipped. Give every record a unique id",
+                             raw if raw is not None else fields)]
 
     values: dict[str, str | None] = {}
     for name in _STRING_FIELDS:
@@ -640,7 +645,7 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
             kind = type(fields.get(name)).__name__
             return None, [_issue(path, line, "bad-field",
                                  f"record {rid!r}: {name} must be a string, got a {kind}; record skipped. "
-                                 "Join lists of paragraphs into one string")]
+                                 "Join lists of paragraphs into one string", raw if raw is not None else fields)]
         values[name] = value
 
     issues: list[Issue] = []
@@ -651,7 +656,8 @@ def record_from_fields(fields: Mapping[str, Any], path: str, line: int,
         if title is None:
             hint = _keys_hint(raw if raw is not None else fields, "text") if "text" not in fields else ""
             return None, [_issue(path, line, "empty-record",
-                                 f"record {rid!r} has neither text nor title{hint}; record skipped")]
+                                 f"record {rid!r} has neither text nor title{hint}; record skipped",
+                                 raw if raw is not None else fields)]
         issues.append(_issue(path, line, "empty-text",
                              f"record {rid!r} has an empty text; using its title as the text"))
         text, title_as_text = title, True
@@ -700,11 +706,12 @@ def _read_jsonl(path: str, stream: BinaryIO, progress: bool, state: ReadState) -
             except (ValueError, RecursionError) as exc:  # JSONDecodeError, too-long integers, deep nesting
                 why = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
                 yield _issue(path, lineno, "malformed-json",
-                             f"malformed JSON ({why}); line skipped. Each line must hold one complete JSON object")
+                             f"malformed JSON ({why}); line skipped. Each line must hold one complete JSON object",
+                             text.rstrip("\r\n"))
                 continue
             if not isinstance(obj, dict):
                 yield _issue(path, lineno, "not-an-object",
-                             f"expected a JSON object, got {type(obj).__name__}; line skipped")
+                             f"expected a JSON object, got {type(obj).__name__}; line skipped", obj)
                 continue
             record, issues = record_from_fields(_pick(obj, state.keys), path, lineno, raw=obj, day_first=state.day_first)
             yield from issues
@@ -777,7 +784,8 @@ def _read_json_array(path: str, stream: BinaryIO, state: ReadState) -> Iterator[
         if why is not None:
             found = _NEXT_OBJECT.search(text, start + 1)
             tail = "; skipped up to the next line that starts an object" if found else "; the rest of the file was not read"
-            yield _issue(path, line_of(start), "malformed-json", f"malformed JSON in the array ({why}){tail}")
+            yield _issue(path, line_of(start), "malformed-json", f"malformed JSON in the array ({why}){tail}",
+                         text[start:found.start() if found else n])
             if found is None:
                 break
             pos, need_comma = found.end(), False
@@ -787,7 +795,7 @@ def _read_json_array(path: str, stream: BinaryIO, state: ReadState) -> Iterator[
         pos, need_comma = end, True
         if not isinstance(obj, dict):
             yield _issue(path, lineno, "not-an-object",
-                         f"expected a JSON object, got {type(obj).__name__}; element skipped")
+                         f"expected a JSON object, got {type(obj).__name__}; element skipped", obj)
             continue
         record, issues = record_from_fields(_pick(obj, state.keys), path, lineno, raw=obj, day_first=state.day_first)
         yield from issues
@@ -881,7 +889,7 @@ def _read_csv(path: str, stream: BinaryIO, progress: bool, state: ReadState) -> 
             span = f" (lines {start}-{reader.line_num})" if reader.line_num > start else ""
             yield _issue(path, start, "bad-row",
                          f"row has {len(row)} cells{span}, the header has {len(header)}; row skipped. "
-                         f"Quote cells that contain {_DELIMITER_NAMES[delimiter]}, quotes or line breaks")
+                         f"Quote cells that contain {_DELIMITER_NAMES[delimiter]}, quotes or line breaks", row)
             continue
         raw = dict(zip(header, row))
         fields = {name: row[columns[col_of[name]]] for name in CORE_FIELDS if col_of[name] in columns}
@@ -1035,7 +1043,7 @@ def _counted(items: Iterable[Record | Issue], state: ReadState, strict: bool) ->
             first = state.ids.get(item.id)
             if first is not None:
                 item = _issue(*_split_origin(item.origin), "duplicate-id",
-                              f"duplicate id {item.id!r}, first seen at {first}; this record is skipped")
+                              f"duplicate id {item.id!r}, first seen at {first}; this record is skipped", item.to_dict())
             else:
                 state.ids[item.id] = item.origin or item.id
         elif item.skipped:

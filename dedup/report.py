@@ -18,7 +18,8 @@ from .engine import Deduplicator
 from .io import ReadResult
 from .record import Record
 
-__all__ = ["build_report", "report_text", "write_canonical", "terminal_line", "terminal_text", "REPORT_SCHEMA_VERSION"]
+__all__ = ["build_report", "report_text", "write_canonical", "write_skipped", "terminal_line", "terminal_text",
+           "REPORT_SCHEMA_VERSION"]
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -238,6 +239,32 @@ def write_canonical(dedup: Deduplicator, kept: IO[str], dropped: IO[str] | None 
             kept.write(json.dumps(row, ensure_ascii=False) + "\n")
             n_kept += 1
     return n_kept, n_dropped
+
+
+def write_skipped(read: ReadResult, out: IO[str]) -> int:
+    r"""Write one JSON line per input unit the reader skipped: ``path``, ``line``,
+    ``reason``, ``message`` and ``raw``, what was read of it (the record as read
+    for a repeated id, the line's text for malformed JSON, a CSV row's cells;
+    ``null`` when nothing could be read). With the kept and dropped files this
+    accounts for every input unit: kept + dropped + skipped = read.
+
+    Returns:
+        The number of lines written.
+
+    Example:
+        >>> import io as _io
+        >>> from dedup.io import Issue
+        >>> r = ReadResult(issues=[Issue("a.jsonl", 2, "malformed-json", "bad", True, "{x")], read=1)
+        >>> buf = _io.StringIO(); write_skipped(r, buf), buf.getvalue()
+        (1, '{"path": "a.jsonl", "line": 2, "reason": "malformed-json", "message": "bad", "raw": "{x"}\n')
+    """
+    n = 0
+    for i in read.issues:
+        if i.skipped:
+            row = {"path": i.path, "line": i.line, "reason": i.reason, "message": i.message, "raw": i.raw}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+    return n
 
 
 def dumps(report: dict) -> str:

@@ -182,6 +182,33 @@ def test_canonical_default_dropped_path(runner, corpus, tmp_path, name, expected
     assert len(read_jsonl_lines(kept)) + len(read_jsonl_lines(dropped)) == len(rows)
 
 
+def test_canonical_lists_what_the_reader_skipped(runner, corpus, tmp_path):
+    """kept + dropped + skipped = every input unit, and a skipped record is kept as read."""
+    path, rows, _ = corpus
+    extra = [json.dumps(rows[0], ensure_ascii=False), '{"id": "broken", "text": ', "[1, 2]",
+             json.dumps({"body": "no id"}, ensure_ascii=False)]
+    src = tmp_path / "with_bad.jsonl"
+    src.write_text(path.read_text(encoding="utf-8") + "\n".join(extra) + "\n", encoding="utf-8")
+    kept = tmp_path / "k.jsonl"
+    res = run(runner, "canonical", src, "-o", kept)
+    skipped = [json.loads(x) for x in read_jsonl_lines(tmp_path / "k.skipped.jsonl")]
+    n = len(rows)
+    assert [(s["line"], s["reason"]) for s in skipped] == [(n + 1, "duplicate-id"), (n + 2, "malformed-json"),
+                                                           (n + 3, "not-an-object"), (n + 4, "missing-id")]
+    assert skipped[0]["raw"] == rows[0] and skipped[1]["raw"] == '{"id": "broken", "text": '
+    assert skipped[2]["raw"] == [1, 2] and skipped[3]["raw"] == {"body": "no id"}
+    total = len(read_jsonl_lines(kept)) + len(read_jsonl_lines(tmp_path / "k.dropped.jsonl")) + len(skipped)
+    assert total == n + len(extra)
+    assert f"4 skipped input records listed in {tmp_path / 'k.skipped.jsonl'}" in res.stderr
+    # nothing skipped: no file, unless asked for
+    run(runner, "canonical", path, "-o", tmp_path / "c.jsonl", "-q")
+    assert not (tmp_path / "c.skipped.jsonl").exists()
+    run(runner, "canonical", path, "-o", tmp_path / "d.jsonl", "--skipped", tmp_path / "s.jsonl", "-q")
+    assert (tmp_path / "s.jsonl").read_text(encoding="utf-8") == ""
+    clash = runner.invoke(main, ["canonical", str(path), "-o", str(kept), "--skipped", str(kept)])
+    assert clash.exit_code != 0 and "--skipped names the same file as -o" in clash.output
+
+
 def test_canonical_needs_output(runner, corpus):
     path, _, _ = corpus
     res = run(runner, "canonical", path)
