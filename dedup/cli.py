@@ -269,7 +269,7 @@ def canonical(inputs, output, dropped, skipped, reading, config):
     dd = _fit(result, config, reading.quiet)
     with open(output, "w", encoding="utf-8") as kept_fh, open(dropped, "w", encoding="utf-8") as drop_fh:
         n_kept, n_dropped = write_canonical(dd, kept_fh, drop_fh)
-    n_skipped = sum(1 for i in result.issues if i.skipped)
+    n_skipped = sum(result.skipped().values())
     if n_skipped or skipped_given:
         with open(skipped, "w", encoding="utf-8") as skip_fh:
             write_skipped(result, skip_fh)

@@ -238,9 +238,10 @@ def _parse_rfc_fast(s: str) -> datetime | None:
     return _build(s, int(y), month, int(d), int(h), int(mi), int(se), tz=tz)
 
 
-def _parse_iso(s: str) -> datetime | None:
-    """ISO 8601 extended format: date, optional time, optional ``Z`` or offset."""
-    m = _ISO_RE.match(s)
+def _parse_year_first(s: str) -> datetime | None:
+    """Year first: ISO 8601 extended format (date, optional time, optional ``Z``
+    or offset), or with ``/`` or ``.`` (``2015/7/21 14:30``, ``2015.07.21 02:51 م``)."""
+    m = _ISO_RE.match(s) or _YMD_RE.match(s)
     if m is None:
         return None
     h, mi, se, micro = _time_fields(m)
@@ -301,16 +302,7 @@ def _parse_ar(s: str) -> datetime | None:
     return _build(s, int(m["y"]), months.pop(), int(m["d"]), h, mi, se, micro, _tz(m["Z"], s))
 
 
-def _parse_ymd(s: str) -> datetime | None:
-    """Year first with ``/`` or ``.``: ``2015/07/21``, ``2015/7/21 14:30``, ``2015.07.21 02:51 م``."""
-    m = _YMD_RE.match(s)
-    if m is None:
-        return None
-    h, mi, se, micro = _time_fields(m)
-    return _build(s, int(m["y"]), int(m["m"]), int(m["d"]), h, mi, se, micro, _tz(m["Z"], s))
-
-
-_PARSERS = (_parse_sql, _parse_rfc_fast, _parse_iso, _parse_ymd, _parse_rfc, _parse_en, _parse_ar)
+_PARSERS = (_parse_sql, _parse_rfc_fast, _parse_year_first, _parse_rfc, _parse_en, _parse_ar)
 
 # --------------------------------------------------------------------------- public
 

@@ -528,6 +528,15 @@ def _decode_whole(data: bytes, path: str) -> tuple[str, Issue | None]:
 _STREAM_ERRORS = (OSError, EOFError, zlib.error)
 
 
+def _read_whole(path: str, stream: BinaryIO) -> tuple[str | None, Issue | None]:
+    """A whole file decoded (see :func:`_decode_whole`), with its issue; ``None`` text when it cannot be read."""
+    try:
+        data = stream.read()
+    except _STREAM_ERRORS as exc:
+        return None, _stream_issue(path, None, exc)
+    return _decode_whole(data, path)
+
+
 def _stream_issue(path: str, line: int | None, exc: BaseException) -> Issue:
     where = f"after line {line}" if line else "at the start"
     return _issue(path, line or None, "binary-file",
@@ -737,14 +746,11 @@ def _read_json_array(path: str, stream: BinaryIO, state: ReadState) -> Iterator[
     line is the line its object starts on. After a malformed object the reader
     goes on at the next line that starts an object, as with a bad JSON Lines line.
     """
-    try:
-        data = stream.read()
-    except _STREAM_ERRORS as exc:
-        yield _stream_issue(path, None, exc)
-        return
-    text, issue = _decode_whole(data, path)
+    text, issue = _read_whole(path, stream)
     if issue is not None:
         yield issue
+    if text is None:
+        return
     decoder = json.JSONDecoder()
     n = len(text)
     pos = _WHITESPACE.match(text).end() + 1  # past the '['
@@ -933,14 +939,11 @@ def _page_id(stem: str, parent: tuple[str, ...], path: str, state: ReadState) ->
 def _read_page(path: str, stream: BinaryIO, page_id: str, parent: tuple[str, ...],
                state: ReadState) -> Iterator[Record | Issue]:
     """The segments of one scraped page."""
-    try:
-        data = stream.read()
-    except _STREAM_ERRORS as exc:
-        yield _stream_issue(path, None, exc)
-        return
-    text, issue = _decode_whole(data, path)
+    text, issue = _read_whole(path, stream)
     if issue is not None:
         yield issue
+    if text is None:
+        return
     if not text.strip():
         yield _issue(path, None, "empty-file", "empty page: no text in it")
         return

@@ -107,16 +107,10 @@ def build_report(read: ReadResult | None, dedup: Deduplicator, extra: dict | Non
     report["clusters"] = clusters
     report["unique"] = unique
     if read is not None:
-        report["skipped"] = [
-            {"path": i.path, "line": i.line, "reason": i.reason, "message": i.message}
-            for i in read.issues if i.skipped
-        ]
+        report["skipped"] = [_issue_json(i) for i in read.issues if i.skipped]
         # the rest: records kept with a caveat (a bad date), and whole files or
         # pages not read (a CSV header without id, a corrupt gzip), with their path
-        report["warnings"] = [
-            {"path": i.path, "line": i.line, "reason": i.reason, "message": i.message}
-            for i in read.issues if not i.skipped
-        ]
+        report["warnings"] = [_issue_json(i) for i in read.issues if not i.skipped]
     if extra:
         report.update(extra)
     return report
@@ -261,10 +255,14 @@ def write_skipped(read: ReadResult, out: IO[str]) -> int:
     n = 0
     for i in read.issues:
         if i.skipped:
-            row = {"path": i.path, "line": i.line, "reason": i.reason, "message": i.message, "raw": i.raw}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(json.dumps({**_issue_json(i), "raw": i.raw}, ensure_ascii=False) + "\n")
             n += 1
     return n
+
+
+def _issue_json(i) -> dict:
+    """A reader issue as the report lists it."""
+    return {"path": i.path, "line": i.line, "reason": i.reason, "message": i.message}
 
 
 def dumps(report: dict) -> str:
